@@ -1,0 +1,61 @@
+"""The ports the daemon talks through. The CLI builds the real adapters; tests pass fakes.
+
+The daemon imports only these Protocols and the core; never an adapter module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from watchdog.core.model import EngineStatus
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware UTC wall-clock time (for persisted timestamps and deadlines)."""
+
+    def monotonic(self) -> float:
+        """Seconds on a monotonic clock (for in-process pacing)."""
+
+
+class Browser(Protocol):
+    """One browser session holding one tab per watched notebook.
+
+    Every method raises only watchdog.errors.BrowserError subclasses.
+    """
+
+    def start(self) -> None:
+        """Start or attach to the browser. Raises BrowserUnavailable when that cannot be done."""
+
+    def open(self, url: str) -> None:
+        """Make sure a tab shows `url` (open it, or adopt an existing tab in attach mode)."""
+
+    def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
+        """Run the js/ engine once in the tab of `url`; return its status and the page title.
+
+        Raises TabLost (reopen), BrowserLost (recreate), PageScriptError (failed tick).
+        """
+
+    def recover(self) -> None:
+        """Recreate the driver after BrowserLost (kill the orphaned browser by PID first)."""
+
+    def close(self) -> None:
+        """Quit in launch mode; in attach mode end only the WebDriver session."""
+
+
+class Notifier(Protocol):
+    def send(self, title: str, body: str) -> None:
+        """Deliver one alert on every channel without blocking the tick loop."""
+
+
+class StateStore(Protocol):
+    def load(self) -> dict[str, Any]:
+        """The persisted state, or a fresh one (a corrupt file is moved aside with a warning)."""
+
+    def save(self, state: dict[str, Any]) -> None:
+        """Write atomically (temp file, fsync, rename), mode 0600."""
+
+
+Urls = Sequence[str]
