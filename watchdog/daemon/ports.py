@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from watchdog.core.model import EngineStatus
+from watchdog.core.model import EngineStatus, TickResult
 
 
 class Clock(Protocol):
@@ -59,3 +59,25 @@ class StateStore(Protocol):
 
 
 Urls = Sequence[str]
+
+
+class TickListener(Protocol):
+    """Observes the daemon loop. The alert monitor and the systemd notifier are listeners.
+
+    A listener that raises is logged by the loop and never stops it.
+    """
+
+    def on_start(self) -> None:
+        """The browser is up and every notebook tab is open."""
+
+    def on_tick(self, result: TickResult) -> None:
+        """One notebook was ticked (successfully or not)."""
+
+    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
+        """Recovery of the browser holding `url` keeps failing."""
+
+    def on_sweep(self, at: datetime) -> None:
+        """A full sweep over all notebooks ended."""
+
+    def on_stop(self) -> None:
+        """The loop is stopping (signal or --once done)."""
