@@ -1,0 +1,418 @@
+"""The one settings model: WATCHDOG_* environment variables, a `.env` file, and flags.
+
+Priority (pydantic-settings): init kwargs (the CLI's flags) > environment > `.env` in the
+working directory > defaults. Load it through `watchdog.cli.config.load_settings`, which turns a
+`ValidationError` into a one-line `ConfigError`. `.env.example` lists every field with its default
+(tests/unit/test_env_example.py keeps the two in sync).
+
+Durations are stored as float seconds and accept the syntax of `watchdog.core.durations`
+(`90m`, `1h30m`, `500ms`, bare seconds). List fields accept comma- or whitespace-separated text
+from the environment (or a JSON list), and lists from init kwargs. An empty variable means
+"use the default".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from watchdog.core.durations import (
+    ACCEPTED as DURATION_ACCEPTED,
+)
+from watchdog.core.durations import (
+    format_duration,
+    parse_duration,
+    parse_duration_list,
+)
+from watchdog.core.urls import validate_notebook_url
+
+ENV_PREFIX = "WATCHDOG_"
+APP_NAME = "colab-watchdog"
+SELECTOR_KEYS = ("connect", "connected", "dialog", "captcha", "busy")
+LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
+BrowserMode = Literal["launch", "attach", "remote"]
+
+# What each field accepts, for error messages whose reason comes from pydantic itself.
+ACCEPTED: dict[str, str] = {
+    "notebooks": "http(s) notebook URLs separated by commas or spaces",
+    "interval": DURATION_ACCEPTED,
+    "idle_timeout": DURATION_ACCEPTED,
+    "max_lifetime": DURATION_ACCEPTED,
+    "warn_before": f"durations separated by commas, each {DURATION_ACCEPTED}; or 'none'",
+    "reconnect": "true or false",
+    "browser": "launch, attach or remote",
+    "attach_address": "HOST:PORT of a Chrome debugging port, such as 127.0.0.1:9222",
+    "remote_url": "an http(s) WebDriver/Selenium Grid URL, such as http://127.0.0.1:4444",
+    "headless": "true or false",
+    "chrome_binary": "a path to the Chrome/Chromium executable",
+    "chromedriver": "a path to the chromedriver executable",
+    "profile_dir": "a directory path",
+    "state_file": "a file path",
+    "notify": "apprise URLs (scheme://...) separated by commas or spaces",
+    "selectors": "a path to a JSON file {key: [CSS selectors]} with keys from "
+    + ", ".join(SELECTOR_KEYS),
+    "log_level": ", ".join(LOG_LEVELS),
+    "log_file": "a file path",
+    "log_json": "true or false",
+    "notebooks_per_session": "a whole number >= 0 (0 = all notebooks in one browser session)",
+    "allow_remote_attach": "true or false",
+    "allow_driver_download": "true or false",
+}
+
+SECRET_FIELDS = frozenset({"notify"})
+
+
+class FieldConflict(ValueError):
+    """Two or more settings disagree. `template` names them as `{field}` placeholders.
+
+    The loader fills each placeholder with the variable (`WATCHDOG_INTERVAL`) or the flag
+    (`--interval`) the value came from, so the one-line error names what the user typed.
+    """
+
+    def __init__(self, fields: tuple[str, ...], template: str) -> None:
+        self.fields = fields
+        self.template = template
+        super().__init__(template.format(**{f: env_name(f) for f in fields}))
+
+    def render(self, names: dict[str, str]) -> str:
+        """The message with each `{field}` replaced by `names[field]`."""
+        return self.template.format(**{f: names.get(f, env_name(f)) for f in self.fields})
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field: `interval` -> `WATCHDOG_INTERVAL`."""
+    return ENV_PREFIX + field.upper()
+
+
+def default_profile_dir() -> Path:
+    """$XDG_DATA_HOME/colab-watchdog/profile, else ~/.local/share/colab-watchdog/profile."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
+    return Path(base) / APP_NAME / "profile"
+
+
+def default_state_file() -> Path:
+    """$XDG_STATE_HOME/colab-watchdog/state.json, else ~/.local/state/colab-watchdog/state.json."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path("~/.local/state").expanduser())
+    return Path(base) / APP_NAME / "state.json"
+
+
+# ----------------------------------------------------------------------------- validators
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _duration(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    return value  # numbers go through pydantic's float validation
+
+
+def _split_list(value: Any) -> Any:
+    """Comma/whitespace-separated text (or a JSON list) -> list of str; lists pass through."""
+    if _is_blank(value):
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a valid JSON list ({exc.msg})") from None
+        return [item for item in re.split(r"[,\s]+", text) if item]
+    return value
+
+
+def _notebooks(value: Any) -> Any:
+    items = _split_list(value)
+    if not isinstance(items, list | tuple):
+        return items
+    return [validate_notebook_url(str(item)) for item in items]
+
+
+def _warn_before(value: Any) -> Any:
+    if _is_blank(value):
+        return ()
+    if isinstance(value, str):
+        if value.strip().lower() in ("none", "off"):
+            return ()
+        return parse_duration_list(value)
+    if isinstance(value, list | tuple):
+        seconds: set[float] = set()
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                raise ValueError(f"use {ACCEPTED['warn_before']}")
+            seconds.add(float(_duration(item)))
+        return tuple(sorted(seconds, reverse=True))
+    return value
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
+# Split on whitespace, and on commas only where the next item starts a new scheme://, so a
+# comma inside one URL's query (mailto://...?to=a@x,b@y) stays in that URL.
+_NOTIFY_SPLIT = re.compile(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+def _notify(value: Any) -> Any:
+    """Apprise URLs. Error messages never include a URL: they are secrets."""
+    if _is_blank(value):
+        return []
+    if isinstance(value, str | SecretStr):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected apprise URLs separated by commas or spaces")
+    urls: list[str] = []
+    for item in value:
+        text = item.get_secret_value() if isinstance(item, SecretStr) else str(item)
+        urls.extend(u for u in _NOTIFY_SPLIT.split(text.strip().strip(",")) if u)
+    for position, url in enumerate(urls, start=1):
+        if not _SCHEME.match(url):
+            raise ValueError(
+                f"item {position} is not an apprise URL: use scheme://... such as "
+                "ntfy://TOPIC, tgram://TOKEN/CHAT_ID or json://HOST/PATH"
+            )
+    return urls
+
+
+def _optional_text(value: Any) -> Any:
+    return None if _is_blank(value) else value
+
+
+def _optional_path(value: Any) -> Any:
+    if _is_blank(value):
+        return None
+    if isinstance(value, str | Path):
+        return Path(value).expanduser()
+    return value
+
+
+def _path(value: Any) -> Any:
+    if isinstance(value, str | Path) and not _is_blank(value):
+        return Path(value).expanduser()
+    return value
+
+
+def load_selector_file(path: Path) -> dict[str, list[str]]:
+    """Read and validate a selectors file; returns {key: [css, ...]} (keys from SELECTOR_KEYS).
+
+    Raises ValueError saying what is wrong (unreadable, not JSON, wrong shape).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise ValueError(f"{str(path)!r} is a directory, not a JSON file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ValueError(f"cannot read {str(path)!r}: {reason}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{str(path)!r} is not valid JSON (line {exc.lineno}: {exc.msg})"
+        ) from None
+    return validate_selector_map(data, str(path))
+
+
+def validate_selector_map(data: Any, source: str = "selectors") -> dict[str, list[str]]:
+    """Check the shape {key: [css, ...]} with keys from SELECTOR_KEYS; returns a clean copy."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{source!r} must hold a JSON object with keys from {SELECTOR_KEYS}")
+    unknown = sorted(set(data) - set(SELECTOR_KEYS))
+    if unknown:
+        raise ValueError(
+            f"{source!r} has unknown key(s) {', '.join(map(repr, unknown))}: "
+            f"use {', '.join(SELECTOR_KEYS)}"
+        )
+    clean: dict[str, list[str]] = {}
+    for key, selectors in data.items():
+        if not isinstance(selectors, list) or not all(
+            isinstance(s, str) and s.strip() for s in selectors
+        ):
+            raise ValueError(
+                f"{source!r}: {key!r} must be a list of non-empty CSS selector strings"
+            )
+        clean[key] = [s.strip() for s in selectors]
+    return clean
+
+
+def is_loopback_address(address: str) -> bool:
+    """True when HOST of `HOST:PORT` is localhost or a loopback IP (127.0.0.0/8, ::1)."""
+    host = address.rsplit(":", 1)[0].strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
+
+Duration = Annotated[float, BeforeValidator(_duration)]
+
+
+class Settings(BaseSettings):
+    """Every setting of colab-watchdog. Field `x` is the variable `WATCHDOG_X`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        validate_default=True,
+    )
+
+    notebooks: Annotated[list[str], NoDecode, BeforeValidator(_notebooks)] = Field(
+        default_factory=list, description="notebook URLs to keep alive"
+    )
+    interval: Duration = Field(60.0, description="time between two ticks of one notebook")
+    idle_timeout: Duration = Field(5400.0, description="Colab's idle timeout (90m)")
+    max_lifetime: Duration = Field(43200.0, description="Colab's maximum runtime lifetime (12h)")
+    warn_before: Annotated[tuple[float, ...], NoDecode, BeforeValidator(_warn_before)] = Field(
+        (3600.0, 1800.0, 600.0, 300.0), description="warn this long before the lifetime ends"
+    )
+    reconnect: bool = Field(False, description="click Connect/Reconnect when disconnected")
+    browser: BrowserMode = Field("launch", description="launch, attach or remote")
+    attach_address: str = Field("127.0.0.1:9222", description="debugging address for attach")
+    remote_url: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+        None, description="WebDriver / Selenium Grid URL for remote"
+    )
+    headless: bool = Field(True, description="run the launched browser without a window")
+    chrome_binary: Annotated[Path | None, BeforeValidator(_optional_path)] = None
+    chromedriver: Annotated[Path | None, BeforeValidator(_optional_path)] = None
+    profile_dir: Annotated[Path, BeforeValidator(_path)] = Field(
+        default_factory=default_profile_dir
+    )
+    state_file: Annotated[Path, BeforeValidator(_path)] = Field(default_factory=default_state_file)
+    notify: Annotated[list[SecretStr], NoDecode, BeforeValidator(_notify)] = Field(
+        default_factory=list, description="apprise URLs for alerts (secret)"
+    )
+    selectors: Annotated[Path | None, BeforeValidator(_optional_path)] = None
+    log_level: str = "INFO"
+    log_file: Annotated[Path | None, BeforeValidator(_optional_path)] = None
+    log_json: bool = False
+    notebooks_per_session: int = Field(0, ge=0)
+    allow_remote_attach: bool = False
+    allow_driver_download: bool = False
+
+    _selector_map: dict[str, list[str]] | None = PrivateAttr(default=None)
+
+    @field_validator("interval", "idle_timeout", "max_lifetime")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError(f"must be longer than 0: use {DURATION_ACCEPTED}")
+        return value
+
+    @field_validator("warn_before")
+    @classmethod
+    def _positive_margins(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not margin > 0 for margin in value):
+            raise ValueError(f"every margin must be longer than 0: use {ACCEPTED['warn_before']}")
+        return value
+
+    @field_validator("attach_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = value.strip()
+        match = _ADDRESS.fullmatch(value)
+        if not match or not 0 < int(match.group(1)) < 65536:
+            raise ValueError(f"use {ACCEPTED['attach_address']}")
+        return value
+
+    @field_validator("remote_url")
+    @classmethod
+    def _remote(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return validate_notebook_url(value)
+        except ValueError:
+            raise ValueError(f"use {ACCEPTED['remote_url']}") from None
+
+    @field_validator("selectors")
+    @classmethod
+    def _selectors(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            load_selector_file(value)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _is_blank(value):
+            level = value.strip().upper()
+            if level == "WARN":
+                level = "WARNING"
+            if level not in LOG_LEVELS:
+                raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
+            return level
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.interval >= self.idle_timeout:
+            raise FieldConflict(
+                ("interval", "idle_timeout"),
+                f"{{interval}} ({format_duration(self.interval)}) must be shorter than "
+                f"{{idle_timeout}} ({format_duration(self.idle_timeout)}), or the runtime "
+                "idles out between two ticks",
+            )
+        too_long = [m for m in self.warn_before if m >= self.max_lifetime]
+        if too_long:
+            raise FieldConflict(
+                ("warn_before", "max_lifetime"),
+                f"{{warn_before}} margin {format_duration(too_long[0])} must be shorter than "
+                f"{{max_lifetime}} ({format_duration(self.max_lifetime)})",
+            )
+        if self.browser == "remote" and self.remote_url is None:
+            raise FieldConflict(
+                ("browser", "remote_url"),
+                "{browser}=remote needs {remote_url}: set it to the WebDriver/Selenium Grid URL, "
+                "such as http://127.0.0.1:4444",
+            )
+        if not self.allow_remote_attach and not is_loopback_address(self.attach_address):
+            raise FieldConflict(
+                ("attach_address", "allow_remote_attach"),
+                f"{{attach_address}}={self.attach_address} is not a loopback address; the "
+                "debugging port gives full control of the browser profile, so it is refused "
+                "unless {allow_remote_attach}=true",
+            )
+        if self.selectors is not None:
+            self._selector_map = load_selector_file(self.selectors)
+        return self
+
+    # ----------------------------------------------------------------------- accessors
+
+    def selector_map(self) -> dict[str, list[str]] | None:
+        """The validated extra selectors (engine `options.selectors`), or None without a file."""
+        if self._selector_map is None:
+            return None
+        return {key: list(values) for key, values in self._selector_map.items()}
+
+    def notify_urls(self) -> list[str]:
+        """The apprise URLs in clear text: pass them only to the notifier, never to a log."""
+        return [url.get_secret_value() for url in self.notify]
+
+    def secrets(self) -> list[str]:
+        """Every secret value (for the log redactor)."""
+        return self.notify_urls()
