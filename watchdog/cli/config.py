@@ -57,15 +57,14 @@ def _check_env_file(path: Path) -> None:
     """Fail with the file's name when `.env` exists but is not a readable UTF-8 file."""
     if not os.path.lexists(path):
         return
-    shown = str(path.resolve()) if not path.is_absolute() else str(path)
+    shown = str(path.absolute())
     if path.is_dir():
         raise ConfigError(f"{shown} is a directory, not a settings file: remove or rename it")
     try:
         path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ConfigError(
-            f"cannot read the settings file {shown}: {exc.strerror}: fix its permissions "
-            "or remove it"
+            f"cannot read the settings file {shown}: {exc.strerror}: fix or remove it"
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"cannot read the settings file {shown}: it is not UTF-8 text") from None
