@@ -1,0 +1,15 @@
+"""The Selenium browser adapter: the only package that imports Selenium.
+
+config.py     BrowserConfig (built by the CLI from the settings) and the Chromium flags
+driver.py     chromedriver / browser binary resolution, in the documented order
+profile.py    the persistent profile directory and stale `Singleton*` lock cleanup
+processes.py  killing the browser and driver trees we started, by PID
+attach.py     attach-mode address policy, DevTools liveness probe, tab listing
+translate.py  the one translation of Selenium/urllib3 exceptions into BrowserError
+session.py    SeleniumBrowser, the Browser port (launch, attach, remote)
+"""
+
+from watchdog.adapters.browser.config import BrowserConfig
+from watchdog.adapters.browser.session import SeleniumBrowser, same_notebook
+
+__all__ = ["BrowserConfig", "SeleniumBrowser", "same_notebook"]

@@ -1,0 +1,73 @@
+"""Attach mode helpers: address policy, the DevTools liveness probe and tab listing."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from watchdog.errors import BrowserLost, ConfigError
+
+ACCEPTED = "host:port such as 127.0.0.1:9222"
+
+
+def parse_attach_address(address: str, *, allow_remote: bool) -> tuple[str, int]:
+    """Validate `host:port`; refuse non-loopback hosts unless `allow_remote`.
+
+    Raises ConfigError naming the flag, the value and what is accepted.
+    """
+    host, sep, port = address.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is invalid: use {ACCEPTED}"
+        )
+    if not allow_remote and not is_loopback(host):
+        raise ConfigError(
+            f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is not a loopback address: the "
+            "debugging port gives full control of the browser profile; use 127.0.0.1:PORT "
+            "(an SSH tunnel for a remote machine) or pass --allow-remote-attach"
+        )
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _get_json(host: str, port: int, path: str, timeout: float) -> Any:
+    url = f"http://{host}:{port}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BrowserLost(
+            f"no browser answers on {host}:{port} ({exc})",
+            hint=f"start Chrome with --remote-debugging-port={port} and a dedicated "
+            "--user-data-dir (Chrome 136+ requires one)",
+        ) from exc
+
+
+def probe(host: str, port: int, timeout: float = 3.0) -> dict[str, Any]:
+    """GET /json/version: the browser's version info. Raises BrowserLost when nothing answers."""
+    info = _get_json(host, port, "/json/version", timeout)
+    return info if isinstance(info, dict) else {}
+
+
+def list_tabs(host: str, port: int, timeout: float = 3.0) -> list[tuple[str, str]]:
+    """(target id, URL) of every page tab; target ids are WebDriver window handles."""
+    targets = _get_json(host, port, "/json/list", timeout)
+    if not isinstance(targets, list):
+        return []
+    return [
+        (str(t.get("id")), str(t.get("url", "")))
+        for t in targets
+        if isinstance(t, dict) and t.get("type") == "page"
+    ]

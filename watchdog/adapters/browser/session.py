@@ -1,0 +1,282 @@
+"""SeleniumBrowser: the Browser port over one WebDriver session, in launch, attach or remote mode.
+
+One tab (window handle) per notebook. Every WebDriver call runs inside `translating(...)`, so
+only watchdog.errors.BrowserError subclasses leave this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from loguru import logger
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from watchdog import jsassets
+from watchdog.adapters.browser import attach as attach_mod
+from watchdog.adapters.browser.config import CHROMIUM_FLAGS, BrowserConfig
+from watchdog.adapters.browser.driver import resolve_browser_binary, resolve_chromedriver
+from watchdog.adapters.browser.processes import kill_trees
+from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
+from watchdog.adapters.browser.translate import translating
+from watchdog.core.model import EngineStatus
+from watchdog.core.urls import COLAB_HOST
+from watchdog.errors import BrowserLost, ConfigError, PageScriptError, TabLost
+
+ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
+BLANK_PREFIXES = ("about:blank", "data:,", "chrome://new-tab-page", "chrome://newtab")
+
+
+class _PinnedService(Service):
+    """A chromedriver Service that uses exactly the path we resolved.
+
+    Selenium's own Service silently prefers $SE_CHROMEDRIVER over `executable_path`; our
+    resolution already honoured that variable in its place in the order.
+    """
+
+    def env_path(self) -> str | None:
+        return None
+
+
+def same_notebook(current: str, wanted: str) -> bool:
+    """True when the tab at `current` still shows the notebook `wanted`.
+
+    Host and path must match; every query parameter of `wanted` must be present (Colab may
+    add its own, e.g. authuser); scheme and fragment are ignored.
+    """
+    c, w = urlsplit(current), urlsplit(wanted)
+    if (c.netloc.lower(), c.path.rstrip("/")) != (w.netloc.lower(), w.path.rstrip("/")):
+        return False
+    have = set(parse_qsl(c.query, keep_blank_values=True))
+    return set(parse_qsl(w.query, keep_blank_values=True)) <= have
+
+
+class SeleniumBrowser:
+    """The real Browser port. `label` names this session in log lines."""
+
+    def __init__(self, config: BrowserConfig, *, label: str = "browser") -> None:
+        self.config = config
+        self.label = label
+        self._driver: WebDriver | None = None
+        self._tabs: dict[str, str] = {}  # notebook URL -> window handle
+        self._spare: list[str] = []  # blank tabs a launch may reuse
+        self._pids: list[int] = []  # launch: browser; launch+attach: chromedriver
+        self._attach: tuple[str, int] | None = None
+        if config.mode == "attach":
+            if not config.attach_address:
+                raise ConfigError("attach mode needs WATCHDOG_ATTACH_ADDRESS or --attach ADDR")
+            self._attach = attach_mod.parse_attach_address(
+                config.attach_address, allow_remote=config.allow_remote_attach
+            )
+        if config.mode == "remote" and not config.remote_url:
+            raise ConfigError("remote mode needs WATCHDOG_REMOTE_URL or --remote URL")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def pids(self) -> list[int]:
+        """PIDs this session started and will end (browser, chromedriver); empty when remote."""
+        return list(self._pids)
+
+    @property
+    def driver(self) -> WebDriver:
+        if self._driver is None:
+            raise BrowserLost(f"{self.label}: no WebDriver session (start() not called)")
+        return self._driver
+
+    def start(self) -> None:
+        """Start, attach or connect. Raises BrowserUnavailable (or BrowserLost when attaching)."""
+        self._tabs.clear()
+        self._spare.clear()
+        if self.config.mode == "remote":
+            self._driver = self._start_remote()
+        else:
+            self._driver = self._start_local()
+        with translating("setting timeouts"):
+            self._driver.set_page_load_timeout(self.config.page_load_timeout)
+            self._driver.set_script_timeout(self.config.script_timeout)
+            if self.config.mode != "attach":
+                self._spare = list(self._driver.window_handles)
+
+    def _options(self) -> webdriver.ChromeOptions:
+        options = webdriver.ChromeOptions()
+        options.page_load_strategy = "eager"
+        if self.config.mode == "attach":
+            assert self._attach is not None
+            options.debugger_address = f"{self._attach[0]}:{self._attach[1]}"
+            return options
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        if self.config.headless:
+            options.add_argument("--headless=new")
+        for flag in self.config.extra_arguments:
+            options.add_argument(flag)
+        return options
+
+    def _start_local(self) -> WebDriver:
+        cfg = self.config
+        options = self._options()
+        binary = None
+        if cfg.mode == "launch":
+            binary = resolve_browser_binary(cfg.chrome_binary, cfg.env)
+            if binary:
+                options.binary_location = binary
+            if cfg.profile_dir is None:
+                raise ConfigError("launch mode needs WATCHDOG_PROFILE_DIR")
+            profile = ensure_profile_dir(cfg.profile_dir)
+            clean_stale_locks(profile)
+            options.add_argument(f"--user-data-dir={profile}")
+        else:
+            assert self._attach is not None
+            attach_mod.probe(*self._attach)
+        resolved = resolve_chromedriver(
+            cfg.chromedriver, cfg.env, allow_download=cfg.allow_driver_download, binary=binary
+        )
+        logger.info(
+            "{}: chromedriver {} (from {}), browser {}",
+            self.label,
+            resolved.path,
+            resolved.source,
+            binary or ("attached " + str(cfg.attach_address) if self._attach else "default"),
+        )
+        with translating(f"starting chromedriver {resolved.path}"):
+            driver = webdriver.Chrome(options=options, service=_PinnedService(resolved.path))
+        self._pids = []
+        if driver.service.process is not None:
+            self._pids.append(driver.service.process.pid)
+        browser_pid = driver.capabilities.get("goog:processID")
+        if cfg.mode == "launch" and isinstance(browser_pid, int):
+            self._pids.insert(0, browser_pid)
+        return driver
+
+    def _start_remote(self) -> WebDriver:
+        url = str(self.config.remote_url)
+        config = ClientConfig(remote_server_addr=url, timeout=int(self.config.remote_timeout))
+        logger.info("{}: remote WebDriver {} (timeout {}s)", self.label, url, config.timeout)
+        self._pids = []
+        with translating(f"connecting to the remote WebDriver {url}"):
+            return webdriver.Remote(
+                command_executor=url, options=self._options(), client_config=config
+            )
+
+    def _end_session(self, *, grace: float) -> None:
+        """Quit the WebDriver session (bounded), then kill what we started and is left over."""
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            process = getattr(getattr(driver, "service", None), "process", None)
+            if process is None or process.poll() is None:
+                # quit() can hang on a dead remote node until the client timeout: bound it.
+                quitter = threading.Thread(target=_quiet_quit, args=(driver,), daemon=True)
+                quitter.start()
+                quitter.join(timeout=10)
+            if process is not None:
+                with contextlib.suppress(Exception):
+                    process.kill()
+                    process.wait(timeout=3)  # reap it: no zombie chromedriver
+        if self._pids:
+            kill_trees(self._pids, grace=grace)
+        self._pids = []
+
+    def recover(self) -> None:
+        """End the dead session (killing orphans by PID), clean stale locks, start anew.
+
+        Tabs are forgotten: the caller reopens each notebook with open().
+        """
+        logger.info("{}: recreating the browser session", self.label)
+        self._end_session(grace=0)
+        self.start()
+
+    def close(self) -> None:
+        """Launch: quit and make sure no browser/driver process is left. Attach: end only our
+        WebDriver session and chromedriver; the user's browser and tabs keep running."""
+        self._end_session(grace=3)
+        self._tabs.clear()
+
+    # -- tabs --------------------------------------------------------------------------------
+
+    def open(self, url: str) -> None:
+        """Make sure a tab shows `url`: reuse its tab, adopt a matching one, or open a new one."""
+        driver = self.driver
+        with translating(f"opening {url}"):
+            handles = driver.window_handles
+            handle = self._tabs.get(url)
+            if handle in handles:
+                driver.switch_to.window(handle)
+                if not same_notebook(driver.current_url, url):
+                    driver.get(url)
+                return
+            claimed = set(self._tabs.values())
+            adopted = self._adoptable(url, handles, claimed)
+            if adopted is not None:
+                self._tabs[url] = adopted
+                logger.info("{}: adopted the open tab of {}", self.label, url)
+                return
+            spare = next((h for h in self._spare if h in handles and h not in claimed), None)
+            if spare is not None:
+                self._spare.remove(spare)
+                driver.switch_to.window(spare)
+            else:
+                driver.switch_to.new_window("tab")
+            self._tabs[url] = driver.current_window_handle
+            driver.get(url)
+
+    def _adoptable(self, url: str, handles: list[str], claimed: set[str]) -> str | None:
+        if self._attach is None:
+            return None
+        for target, tab_url in attach_mod.list_tabs(*self._attach):
+            if target in handles and target not in claimed and same_notebook(tab_url, url):
+                return target
+        return None
+
+    def discover_notebooks(self) -> list[str]:
+        """Attach mode with no notebook given: the URLs of every open Colab tab."""
+        if self._attach is None:
+            return []
+        found = []
+        for _, tab_url in attach_mod.list_tabs(*self._attach):
+            host = urlsplit(tab_url).hostname or ""
+            if host.lower() == COLAB_HOST and tab_url not in found:
+                found.append(tab_url)
+        return found
+
+    def _enter(self, url: str) -> WebDriver:
+        """Switch to the notebook's tab; TabLost when it is gone or shows something else."""
+        driver = self.driver
+        handle = self._tabs.get(url)
+        if handle is None:
+            raise TabLost(f"no tab open for {url}")
+        with translating(f"switching to {url}"):
+            driver.switch_to.window(handle)
+            current = driver.current_url
+        if not same_notebook(current, url):
+            raise TabLost(f"the tab of {url} navigated away to {current}")
+        return driver
+
+    def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
+        """Run js/engine.js once in the notebook's tab; returns (status, page title)."""
+        driver = self._enter(url)
+        script = jsassets.load("engine.js") + ENGINE_CALL
+        with translating(f"ticking {url}"):
+            raw = driver.execute_script(script, options)
+            title = driver.title
+        try:
+            status = EngineStatus.from_json(raw)
+        except ValueError as exc:
+            raise PageScriptError(f"engine result for {url} is malformed: {exc}") from exc
+        return status, title or None
+
+    def evaluate(self, url: str, script: str, *args: Any) -> Any:
+        """Run `script` (a function body using `arguments`) in the notebook's tab; its result."""
+        driver = self._enter(url)
+        with translating(f"evaluating a script in {url}"):
+            return driver.execute_script(script, *args)
+
+
+def _quiet_quit(driver: WebDriver) -> None:
+    with contextlib.suppress(Exception):
+        driver.quit()

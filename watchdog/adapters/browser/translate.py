@@ -1,0 +1,83 @@
+"""The one place Selenium and urllib3 exceptions become watchdog.errors.BrowserError.
+
+situation                          Selenium gives                    we raise
+browser killed / crashed           InvalidSessionIdException         BrowserLost
+chromedriver killed                urllib3 MaxRetryError, OSError    BrowserLost
+remote node dead / slow            urllib3 timeouts                  BrowserLost
+tab closed                         NoSuchWindowException             TabLost
+page script throws / times out     JavascriptException, Timeout      PageScriptError
+profile in use, no driver          SessionNotCreated, NoSuchDriver   BrowserUnavailable
+anything else from WebDriver       WebDriverException                BrowserLost (recreate)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import urllib3.exceptions
+from selenium.common import exceptions as se
+
+from watchdog.errors import (
+    BrowserError,
+    BrowserLost,
+    BrowserUnavailable,
+    PageScriptError,
+    TabLost,
+)
+
+INSTALL_HINT = "apt-get install chromium chromium-driver, or set WATCHDOG_REMOTE_URL"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+    return str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
+
+
+# First match wins; order matters (InvalidSessionId and NoSuchWindow are WebDriverExceptions).
+_TABLE: tuple[tuple[tuple[type[BaseException], ...], type[BrowserError], str], ...] = (
+    ((se.NoSuchWindowException,), TabLost, "tab closed while"),
+    ((se.JavascriptException, se.TimeoutException), PageScriptError, "page script failed while"),
+    (
+        (se.UnexpectedAlertPresentException,),
+        PageScriptError,
+        "a JavaScript alert blocks the page while",
+    ),
+    ((se.NoSuchDriverException,), BrowserUnavailable, "no chromedriver while"),
+    ((se.SessionNotCreatedException,), BrowserUnavailable, "browser could not start while"),
+    ((se.InvalidSessionIdException,), BrowserLost, "browser gone while"),
+    # MaxRetryError (driver killed), ReadTimeoutError (remote node hung), refused sockets.
+    ((urllib3.exceptions.HTTPError, OSError), BrowserLost, "driver unreachable while"),
+    ((se.WebDriverException,), BrowserLost, "driver failed while"),
+)
+
+_HINTS: dict[type[BaseException], str] = {
+    se.NoSuchDriverException: INSTALL_HINT,
+    se.SessionNotCreatedException: "close other browsers using the profile, or check that the "
+    "Chrome and chromedriver versions match",
+}
+
+
+def translate(exc: BaseException, doing: str) -> BrowserError:
+    """Return the BrowserError that `exc` (raised while `doing` something) stands for.
+
+    A BrowserError is returned unchanged; an exception outside the table is re-raised.
+    """
+    if isinstance(exc, BrowserError):
+        return exc
+    for types, error, prefix in _TABLE:
+        if isinstance(exc, types):
+            hint = next((h for t, h in _HINTS.items() if isinstance(exc, t)), None)
+            return error(f"{prefix} {doing}: {type(exc).__name__}: {_first_line(exc)}", hint=hint)
+    raise exc
+
+
+@contextmanager
+def translating(doing: str) -> Iterator[None]:
+    """Run a block of WebDriver calls; re-raise anything Selenium throws as a BrowserError."""
+    try:
+        yield
+    except BrowserError:
+        raise
+    except (se.WebDriverException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise translate(exc, doing) from exc

@@ -1,0 +1,14 @@
+"""SystemClock: the real Clock port (UTC wall clock for timestamps, monotonic for pacing)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
