@@ -1,0 +1,409 @@
+/*
+ * colab-watchdog keep-alive engine (one tick).
+ *
+ * Contract
+ *   colabWatchdogTick(options) -> status        never throws, never touches the network
+ *
+ *   options = {
+ *     reconnect: bool,        click Connect/Reconnect when the runtime is disconnected
+ *     selectors: null | {connect, connected, dialog, captcha, busy: [css, ...]},
+ *                             extra CSS selectors, tried before the built-in probes
+ *     maxDepth:  int          how many nested open shadow roots to search (default 8)
+ *   }
+ *
+ *   status = {
+ *     state: "connected" | "disconnected" | "connecting" | "unknown",
+ *     busy: bool | null,                 null when no execution indicator was found
+ *     acted: "activity" | "reconnect" | "none",
+ *     dialog: null | {kind: "idle-prompt" | "runtime-disconnected" | "usage-limit" | "unknown",
+ *                     action: "confirmed" | "reconnect" | "left-open", text: str},
+ *     captcha: bool,                     a reCAPTCHA is showing: nothing was touched
+ *     probe: str,                        which probe read the state, e.g. "2025:shadow/sparkline"
+ *     remaining_estimate_s: number | null,   from "may last up to X hours Y minutes"
+ *     error: null | str
+ *   }
+ *
+ * Rules: state is read structurally first (usage sparkline / meter, `tooltiptext`, shadow-root
+ * layout of each Colab era), by localized label text second, and by the undocumented
+ * `colab.global.notebook` object last. When connected, the tick dispatches harmless input
+ * events (Shift key, pointer press) on document.body so the page's idle timer restarts; it
+ * never clicks the connect button while connected and closes any sessions dialog or Resources
+ * panel a previous tool left open. When a reCAPTCHA is present it does nothing at all.
+ *
+ * The file is evaluated inside a function scope (WebDriver's execute_script body, or the
+ * console snippet's wrapper), so its helper functions do not leak into the page.
+ */
+
+const CW_DEFAULT_DEPTH = 8;
+const CW_TEXT_LIMIT = 400;
+
+/* Labels, most specific first. Non-Latin words are matched as substrings. */
+const CW_LABELS = {
+  connecting: /\b(connecting|allocating|initiali[sz]ing|conectando|asignando|inicializando)\b|bağlanıyor|подключение|выделение ресурсов|инициализация/i,
+  notConnected: /not connected|disconnected|desconectado|bağlı değil|bağlantı kesildi|не подключено|отключено/i,
+  connected: /\bconnected\b|(^|[^a-z])conectado|bağlandı|подключено|\bram\b.*\bdisk\b/i,
+  reconnect: /\breconnect\b|volver a conectar|reconectar|yeniden bağlan|переподключить/i,
+  connect: /\bconnect\b|\bconectar\b|bağlan|подключить/i,
+};
+
+const CW_DIALOG_KINDS = [
+  ["runtime-disconnected", /runtime disconnected|been disconnected|disconnected due to inactivity|entorno de ejecución (se ha )?desconectado|se ha desconectado|çalışma zamanı(nın)? bağlantısı kesildi|bağlantısı kesildi|среда выполнения отключена|отключена/i],
+  ["idle-prompt", /are you still there|still there\?|sigues ahí|¿sigues|hala orada mısınız|hâlâ orada|вы (еще|ещё) здесь/i],
+  ["usage-limit", /usage limit|cannot connect to (a )?gpu|gpu backend|límite de uso|kullanım sınırı|лимит использования/i],
+];
+
+const CW_CAPTCHA_TEXT = /recaptcha|i'?m not a robot|no soy un robot|ben robot değilim|я не робот/i;
+
+const CW_SELECTORS = {
+  dialogs: "colab-dialog, paper-dialog, mwc-dialog, md-dialog, dialog, [role=dialog], [role=alertdialog]",
+  panels: "colab-sessions-dialog, colab-resources-panel, colab-resource-panel, #resources-panel, [role=dialog][aria-label=Resources]",
+  captcha: "colab-recaptcha-dialog, iframe[src*=recaptcha], .g-recaptcha",
+  dialogButtons: "[slot=primaryAction], [slot=secondaryAction], #ok, #cancel, [dialog-confirm], [dialog-dismiss], paper-button, mwc-button, md-text-button, md-filled-button, md-outlined-button, button",
+  confirm: "[slot=primaryAction], #ok, [dialog-confirm]",
+  dismiss: ".dismiss, [dialog-dismiss], #cancel, #close, [slot=secondaryAction], [aria-label=Close]",
+  busyTrue: ".cell.running, .cell-execution.running, .cell-execution.pending",
+  busyPresent: "colab-status-bar, colab-execution-status, colab-run-button",
+};
+
+const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
+
+function colabWatchdogTick(options) {
+  const status = {
+    state: "unknown", busy: null, acted: "none", dialog: null, captcha: false,
+    probe: "none", remaining_estimate_s: null, error: null,
+  };
+  try {
+    cwRunTick(cwContext(options || {}), status);
+  } catch (err) {
+    status.error = String((err && err.message) || err);
+  }
+  return status;
+}
+
+function cwContext(options) {
+  const depth = Number.isInteger(options.maxDepth) && options.maxDepth >= 0 ? options.maxDepth : CW_DEFAULT_DEPTH;
+  return {
+    reconnect: options.reconnect === true,
+    custom: options.selectors || {},
+    depth: depth,
+    roots: cwCollectRoots(document, depth),
+    notes: [],
+  };
+}
+
+function cwRunTick(ctx, status) {
+  status.captcha = cwHasCaptcha(ctx);
+  const reading = cwReadState(ctx);
+  status.state = reading.state;
+  status.probe = reading.probe;
+  status.busy = cwBusy(ctx);
+  status.remaining_estimate_s = cwEstimate(ctx);
+  const dialog = cwFirstDialog(ctx);
+  if (status.captcha) {
+    // A human must act: report what is showing, touch nothing, make no activity.
+    if (dialog) status.dialog = cwDescribe(ctx, dialog, "left-open");
+    return;
+  }
+  if (dialog) cwHandleDialog(ctx, dialog, status);
+  cwClosePanels(ctx);
+  if (status.acted === "none") cwActOnState(ctx, reading, status);
+  if (ctx.notes.length) status.probe += "; " + ctx.notes.join("; ");
+}
+
+function cwActOnState(ctx, reading, status) {
+  if (reading.state === "connected") {
+    cwProduceActivity(status.dialog !== null);
+    status.acted = "activity";
+  } else if (reading.state === "disconnected" && ctx.reconnect && reading.button) {
+    cwClick(reading.button);
+    status.acted = "reconnect";
+  }
+}
+
+/* ---------- deep DOM: open shadow roots, depth-bounded ---------- */
+
+function cwCollectRoots(start, maxDepth) {
+  const roots = [start];
+  const queue = [[start, 0]];
+  while (queue.length) {
+    const [root, depth] = queue.shift();
+    if (depth >= maxDepth) continue;
+    for (const sr of cwShadowRootsIn(root)) {
+      roots.push(sr);
+      queue.push([sr, depth + 1]);
+    }
+  }
+  return roots;
+}
+
+function cwShadowRootsIn(root) {
+  const found = [];
+  if (root.shadowRoot) found.push(root.shadowRoot);
+  for (const el of root.querySelectorAll("*")) {
+    if (el.shadowRoot) found.push(el.shadowRoot);
+  }
+  return found;
+}
+
+function cwQueryAll(roots, selector) {
+  const out = [];
+  for (const root of roots) {
+    if (root.nodeType === 1 && root.matches(selector)) out.push(root);
+    for (const el of root.querySelectorAll(selector)) out.push(el);
+  }
+  return out;
+}
+
+function cwQueryUnder(ctx, el, selector) {
+  return cwQueryAll(cwCollectRoots(el, ctx.depth), selector);
+}
+
+function cwCustom(ctx, key) {
+  const list = ctx.custom[key];
+  if (!Array.isArray(list)) return [];
+  const out = [];
+  for (const selector of list) {
+    try {
+      out.push(...cwQueryAll(ctx.roots, selector).filter(cwShown));
+    } catch (err) {
+      ctx.notes.push("bad selector skipped: " + String(selector).slice(0, 60));
+    }
+  }
+  return out;
+}
+
+function cwRootText(root) {
+  const node = root.nodeType === 9 ? root.documentElement : root;
+  return (node && node.textContent) || "";
+}
+
+function cwText(ctx, el) {
+  const parts = cwCollectRoots(el, ctx.depth).map(cwRootText);
+  return parts.join(" ").replace(/\s+/g, " ").trim();
+}
+
+function cwShown(el) {
+  if (el.hidden || el.closest("[hidden]")) return false;
+  const style = window.getComputedStyle(el);
+  if (style.display === "none" || style.visibility === "hidden") return false;
+  return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+}
+
+function cwInRoot(el) {
+  return el.getRootNode() === document ? "light" : "shadow";
+}
+
+function cwContains(outer, inner) {
+  for (let node = inner; node; node = node.parentNode || node.host) {
+    if (node === outer) return true;
+  }
+  return false;
+}
+
+/* ---------- state of the connect button ---------- */
+
+function cwReadState(ctx) {
+  return cwReadCustom(ctx) || cwReadShadowButton(ctx) || cwReadToolbarButton(ctx) ||
+    cwReadNotebookApi() || {state: "unknown", probe: "none", button: null};
+}
+
+function cwReadCustom(ctx) {
+  if (cwCustom(ctx, "connected").length) {
+    return {state: "connected", probe: "custom:selectors", button: null};
+  }
+  const button = cwCustom(ctx, "connect")[0];
+  if (!button) return null;
+  const structural = cwStructural(ctx, button);
+  const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
+  return {state: state, probe: "custom:selectors", button: button};
+}
+
+/* 2020-2022 and 2024-2026: <colab-connect-button> with an open shadow root holding #connect. */
+function cwReadShadowButton(ctx) {
+  const hosts = cwQueryAll(ctx.roots, "colab-connect-button").filter((h) => h.shadowRoot);
+  const host = hosts.find(cwShown) || hosts[0];
+  if (!host) return null;
+  const inner = cwCollectRoots(host.shadowRoot, ctx.depth);
+  const button = cwQueryAll(inner, "#connect")[0] || cwQueryAll(inner, "colab-toolbar-button, paper-button, md-text-button, button")[0] || host;
+  const modern = cwQueryAll(inner, "colab-usage-sparkline, md-text-button, [tooltiptext]").length > 0;
+  const era = modern ? "2025" : "2021";
+  const structural = cwStructural(ctx, host.shadowRoot, button);
+  if (structural) return {state: "connected", probe: era + ":shadow/" + structural, button: button};
+  const state = cwClassifyLabel(cwLabel(ctx, button));
+  return {state: state, probe: era + ":shadow/label", button: button};
+}
+
+/* 2019: <colab-toolbar-button id="connect"> in the light DOM of the top toolbar. */
+function cwReadToolbarButton(ctx) {
+  const buttons = cwQueryAll(ctx.roots, "colab-toolbar-button#connect, #top-toolbar #connect");
+  const button = buttons.find(cwShown) || buttons[0];
+  if (!button) return null;
+  const structural = cwStructural(ctx, button, button);
+  const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
+  return {state: state, probe: "2019:" + cwInRoot(button) + "/" + (structural || "label"), button: button};
+}
+
+/* Last resort: the undocumented page object; it can vanish at any Colab release. */
+function cwReadNotebookApi() {
+  try {
+    const kernel = window.colab.global.notebook.kernel;
+    if (typeof kernel.isConnected !== "function") return null;
+    const state = kernel.isConnected() ? "connected" : "disconnected";
+    return {state: state, probe: "api:colab.global.notebook", button: null};
+  } catch (err) {
+    return null;
+  }
+}
+
+/* Structural evidence of a connection: the RAM/Disk meter or a "Connected to" tooltip. */
+function cwStructural(ctx, scope, button) {
+  const roots = cwCollectRoots(scope, ctx.depth);
+  if (cwQueryAll(roots, "colab-usage-sparkline").some(cwShown)) return "sparkline";
+  const tip = button && button.getAttribute && button.getAttribute("tooltiptext");
+  if (tip && CW_LABELS.connected.test(tip) && !CW_LABELS.notConnected.test(tip)) return "tooltiptext";
+  const meters = cwQueryAll(roots, "colab-usage-display, #connect-button-resource-display");
+  if (meters.some((m) => cwShown(m) && /\S/.test(cwText(ctx, m)))) return "usage-display";
+  return null;
+}
+
+function cwLabel(ctx, button) {
+  const aria = button.getAttribute("aria-label") || "";
+  return (cwText(ctx, button) || aria).replace(/[.…]+$/, "");
+}
+
+function cwClassifyLabel(text) {
+  if (CW_LABELS.connecting.test(text)) return "connecting";
+  if (CW_LABELS.notConnected.test(text)) return cwClassifyButtonWord(text) || "disconnected";
+  if (CW_LABELS.connected.test(text)) return "connected";
+  return cwClassifyButtonWord(text) || "unknown";
+}
+
+function cwClassifyButtonWord(text) {
+  if (CW_LABELS.reconnect.test(text) || CW_LABELS.connect.test(text)) return "disconnected";
+  return null;
+}
+
+/* ---------- dialogs, panels, captcha ---------- */
+
+function cwHasCaptcha(ctx) {
+  if (cwCustom(ctx, "captcha").length) return true;
+  if (cwQueryAll(ctx.roots, CW_SELECTORS.captcha).some(cwShown)) return true;
+  return cwOpenDialogs(ctx).some((d) => CW_CAPTCHA_TEXT.test(cwText(ctx, d)));
+}
+
+function cwIsOpen(el) {
+  if (el.open === true || el.opened === true) return true;
+  if (el.hasAttribute("open") || el.hasAttribute("opened")) return true;
+  const tag = el.tagName.toLowerCase();
+  if (tag === "dialog" || tag === "mwc-dialog" || tag === "md-dialog" || tag === "paper-dialog") return false;
+  return cwShown(el);
+}
+
+function cwOpenDialogs(ctx) {
+  if (ctx.dialogs) return ctx.dialogs;
+  const panels = cwQueryAll(ctx.roots, CW_SELECTORS.panels);
+  const candidates = cwQueryAll(ctx.roots, CW_SELECTORS.dialogs).concat(cwCustom(ctx, "dialog"));
+  const inPanel = (d) => panels.some((p) => cwContains(p, d));
+  const open = candidates.filter((d) => !inPanel(d) && cwIsOpen(d));
+  // Keep the outermost of nested matches (colab-dialog > paper-dialog counts once).
+  ctx.dialogs = open.filter((d) => !open.some((o) => o !== d && cwContains(o, d)));
+  return ctx.dialogs;
+}
+
+function cwFirstDialog(ctx) {
+  return cwOpenDialogs(ctx).find((d) => !d.matches(CW_SELECTORS.captcha)) || null;
+}
+
+function cwDialogKind(text) {
+  for (const [kind, pattern] of CW_DIALOG_KINDS) {
+    if (pattern.test(text)) return kind;
+  }
+  return "unknown";
+}
+
+function cwDescribe(ctx, dialog, action) {
+  const text = cwText(ctx, dialog);
+  return {kind: cwDialogKind(text), action: action, text: text.slice(0, CW_TEXT_LIMIT)};
+}
+
+/* Confirm an idle prompt; reconnect from "Runtime disconnected" only when allowed; leave the rest. */
+function cwHandleDialog(ctx, dialog, status) {
+  const info = cwDescribe(ctx, dialog, "left-open");
+  if (info.kind === "idle-prompt") {
+    const ok = cwDialogButton(ctx, dialog, null);
+    if (ok) { cwClick(ok); info.action = "confirmed"; }
+  } else if (info.kind === "runtime-disconnected" && ctx.reconnect) {
+    const again = cwDialogButton(ctx, dialog, CW_LABELS.reconnect);
+    if (again) { cwClick(again); info.action = "reconnect"; status.acted = "reconnect"; }
+  }
+  status.dialog = info;
+}
+
+/* The button labelled `pattern`, or (pattern null) the dialog's confirming action. */
+function cwDialogButton(ctx, dialog, pattern) {
+  const buttons = cwQueryUnder(ctx, dialog, CW_SELECTORS.dialogButtons).filter((b) => b !== dialog);
+  if (pattern) return buttons.find((b) => pattern.test(cwLabel(ctx, b))) || null;
+  return buttons.find((b) => b.matches(CW_SELECTORS.confirm)) || buttons[0] || null;
+}
+
+/* Sessions dialog / Resources panel left open by clicking the button while connected. */
+function cwClosePanels(ctx) {
+  for (const panel of cwQueryAll(ctx.roots, CW_SELECTORS.panels).filter(cwIsOpen)) {
+    const close = cwQueryUnder(ctx, panel, CW_SELECTORS.dismiss).find((b) => b !== panel);
+    if (!close) continue;
+    cwClick(close);
+    ctx.notes.push("closed " + panel.tagName.toLowerCase());
+  }
+}
+
+/* ---------- acting ---------- */
+
+/* Click the innermost native button, as a person would; the click is composed and bubbles
+ * through every shadow host above it. */
+function cwClick(el) {
+  const inner = cwQueryAll(cwCollectRoots(el, 4), "button").filter((b) => b !== el)[0];
+  (inner || el).click();
+}
+
+/* Input the idle timer counts, on a neutral target; pointer events only when no dialog is up
+ * (an outside press can dismiss an overlay). */
+function cwProduceActivity(keyboardOnly) {
+  const target = document.body || document.documentElement;
+  const key = {key: "Shift", code: "ShiftLeft", keyCode: 16, bubbles: true, cancelable: true, composed: true};
+  target.dispatchEvent(new KeyboardEvent("keydown", key));
+  target.dispatchEvent(new KeyboardEvent("keyup", key));
+  if (keyboardOnly) return;
+  const press = {bubbles: true, cancelable: true, composed: true, clientX: 0, clientY: 0, button: 0};
+  if (typeof PointerEvent === "function") target.dispatchEvent(new PointerEvent("pointerdown", press));
+  target.dispatchEvent(new MouseEvent("mousedown", press));
+  target.dispatchEvent(new MouseEvent("mouseup", press));
+  if (typeof PointerEvent === "function") target.dispatchEvent(new PointerEvent("pointerup", press));
+}
+
+/* ---------- busy and the lifetime estimate ---------- */
+
+function cwBusy(ctx) {
+  if (cwCustom(ctx, "busy").length) return true;
+  if (cwQueryAll(ctx.roots, CW_SELECTORS.busyTrue).length) return true;
+  for (const status of cwQueryAll(ctx.roots, "colab-execution-status")) {
+    if (cwQueryUnder(ctx, status, "md-circular-progress, paper-spinner[active]").length) return true;
+  }
+  for (const run of cwQueryAll(ctx.roots, "colab-run-button")) {
+    if (cwQueryUnder(ctx, run, "#stopSymbolMask").some(cwShownOrSvg)) return true;
+  }
+  return cwQueryAll(ctx.roots, CW_SELECTORS.busyPresent).length ? false : null;
+}
+
+function cwShownOrSvg(el) {
+  return el instanceof SVGElement || cwShown(el);
+}
+
+function cwEstimate(ctx) {
+  for (const root of ctx.roots) {
+    const match = CW_ESTIMATE.exec(cwRootText(root).replace(/\s+/g, " "));
+    if (match && (match[1] || match[2])) {
+      return Math.round(parseFloat(match[1] || "0") * 3600 + parseInt(match[2] || "0", 10) * 60);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,117 @@
+"""Render the console snippet and the bookmarklet. Pure: text in, text out.
+
+    options = SnippetOptions(interval_s=60, reconnect=False, max_lifetime_s=43200,
+                             warn_before_s=(3600, 1800, 600, 300), selectors=None)
+    render_console(engine_src, snippet_src, options)      -> JavaScript to paste into DevTools
+    render_bookmarklet(engine_src, snippet_src, options)  -> "javascript:..." URL
+
+Both wrap js/engine.js and js/snippet.js in one function scope, so nothing but
+`window.colabWatchdog` reaches the page, and call `colabWatchdogStart(config)` with the options
+as a JSON literal: values are never spliced into source text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from watchdog import __version__
+
+
+@dataclass(frozen=True)
+class SnippetOptions:
+    """What the pasted snippet does. Durations are seconds; `max_lifetime_s` None = no warnings."""
+
+    interval_s: float = 60.0
+    reconnect: bool = False
+    max_lifetime_s: float | None = None
+    warn_before_s: tuple[float, ...] = ()
+    selectors: dict[str, list[str]] | None = None
+    max_depth: int = 8
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.interval_s) and self.interval_s > 0):
+            raise ValueError(
+                f"interval must be a positive number of seconds, not {self.interval_s}"
+            )
+        if self.max_lifetime_s is not None and not (
+            math.isfinite(self.max_lifetime_s) and self.max_lifetime_s > 0
+        ):
+            raise ValueError(f"max lifetime must be positive seconds, not {self.max_lifetime_s}")
+        if any(not (math.isfinite(m) and m > 0) for m in self.warn_before_s):
+            raise ValueError("every warning margin must be positive seconds")
+
+    def config(self) -> dict[str, object]:
+        """The `config` object colabWatchdogStart receives (see js/snippet.js)."""
+        return {
+            "interval": round(self.interval_s * 1000),
+            "reconnect": self.reconnect,
+            "maxLifetime": self.max_lifetime_s,
+            "warnBefore": sorted(self.warn_before_s, reverse=True),
+            "selectors": self.selectors,
+            "maxDepth": self.max_depth,
+        }
+
+
+def config_json(options: SnippetOptions) -> str:
+    """The config as a JSON literal that is also a safe JavaScript expression (ASCII only)."""
+    text = json.dumps(options.config(), ensure_ascii=True, sort_keys=True, allow_nan=False)
+    # "</" cannot end a <script> if someone embeds the output in HTML.
+    return text.replace("</", "<\\/")
+
+
+def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
+    return (
+        "(function () {\n"
+        '"use strict";\n'
+        f"{engine_src.strip()}\n"
+        f"{snippet_src.strip()}\n"
+        f"colabWatchdogStart({config_json(options)});\n"
+        "})();\n"
+    )
+
+
+def render_console(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
+    """JavaScript to paste into the DevTools console of a Colab tab.
+
+    Pasting it again replaces the running instance; `colabWatchdog.stop()` stops it.
+    """
+    seconds = options.interval_s
+    header = (
+        f"// colab-watchdog {__version__} console snippet: ticks every {seconds:g}s"
+        f"{', reconnects' if options.reconnect else ''}. "
+        "Stop with colabWatchdog.stop(); last status in colabWatchdog.status.\n"
+    )
+    return header + _wrap(engine_src, snippet_src, options)
+
+
+# A block comment that starts a line and ends its own line; it never spans past the first */.
+_BLOCK_COMMENT = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", re.DOTALL | re.MULTILINE)
+_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.MULTILINE)
+
+
+def minify_safely(source: str) -> str:
+    """Drop comment-only lines, blank lines and indentation; keep every line break.
+
+    Only comments that start a line are removed (never `//` inside a string or a regex), and
+    line breaks stay, so a trailing `// comment` still ends at its line and automatic
+    semicolon insertion sees the same lines. The js/ files must not use multi-line template
+    literals (indentation inside them would change).
+    """
+    text = _BLOCK_COMMENT.sub("", source.replace("\r\n", "\n") + "\n")
+    text = _LINE_COMMENT.sub("", text)
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def render_bookmarklet(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
+    """A `javascript:` URL that starts the watchdog when clicked as a bookmark.
+
+    Every character outside [A-Za-z0-9_.~-] is percent-encoded, newlines included, so line
+    comments stay harmless and browsers that strip raw whitespace from URLs lose nothing.
+    """
+    code = minify_safely(_wrap(engine_src, snippet_src, options)) + "\nvoid 0;"
+    return "javascript:" + quote(code, safe="")
