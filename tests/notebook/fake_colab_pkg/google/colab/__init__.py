@@ -1,0 +1,1 @@
+"""A fake google.colab for running the printed cell in a subprocess (tests only)."""
