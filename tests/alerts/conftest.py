@@ -1,0 +1,65 @@
+"""Fixtures for the clock/alert tests: a hand-advanced clock and tick builders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from watchdog.core.model import EngineStatus, TickResult
+
+URL = "https://colab.research.google.com/drive/1abc"
+T0 = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A Clock (ports.Clock) that moves only when a test calls `advance` or `set`."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self._now = start
+        self._mono = 1000.0
+
+    def now(self) -> datetime:
+        return self._now
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    def advance(self, seconds: float) -> datetime:
+        self._now += timedelta(seconds=seconds)
+        self._mono += max(0.0, seconds)
+        return self._now
+
+    def set(self, at: datetime) -> None:
+        self._now = at
+
+
+def status(**overrides: Any) -> EngineStatus:
+    raw: dict[str, Any] = {
+        "state": "connected",
+        "busy": False,
+        "acted": "activity",
+        "dialog": None,
+        "captcha": False,
+        "probe": "test",
+        "remaining_estimate_s": None,
+        "error": None,
+    }
+    raw.update(overrides)
+    return EngineStatus.from_json(raw)
+
+
+def tick(
+    at: datetime, url: str = URL, title: str | None = "My training", **overrides: Any
+) -> TickResult:
+    return TickResult(url=url, at=at, status=status(**overrides), title=title)
+
+
+def failed_tick(at: datetime, url: str = URL, failure: str = "tab lost") -> TickResult:
+    return TickResult(url=url, at=at, status=None, failure=failure, title=None)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

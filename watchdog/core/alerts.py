@@ -1,0 +1,355 @@
+"""Alert detection: previous notebook state + one tick -> new state + events. Pure.
+
+Alerts come from transitions (house style): a tick that finds the same status sends nothing;
+a change of status or a crossed threshold produces ONE event, whose stable `key` is recorded
+in the notebook's `alerts_sent` so that a restarted daemon (which loads the state) never sends
+it again. Rendering is in `watchdog.core.alert_text`; delivery in the notifier adapter.
+
+    observe_tick(nb, result, limits, started_hint=None)  -> (NotebookState, [AlertEvent])
+    observe_browser_lost(nb, failure, at, limits)         -> (NotebookState, [AlertEvent])
+
+Kinds and their keys (`sid` is the session id, the session's start to the second):
+    lifetime-warning   f"{sid}:lifetime-warning:{margin}"   once per WATCHDOG_WARN_BEFORE margin
+    lifetime-reached   f"{sid}:lifetime-reached"
+    keepalive-failing  f"{sid}:keepalive-failing:{last activity}:{margin}"
+    disconnected       f"{sid}:disconnected"
+    reconnected        f"{sid}:reconnected"                 (the new session's id)
+    captcha            f"{sid}:captcha:{when it appeared}"
+    browser-lost       f"{sid}:browser-lost:{when}"
+
+When several margins are crossed at once (a start with `--elapsed`, a clock jump forward, an
+estimate that moves the deadline earlier) only the most urgent one is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from watchdog.core.model import TickResult
+from watchdog.core.session import (
+    Limits,
+    Session,
+    crossed_margins,
+    idle_deadline,
+    is_stale,
+    iso,
+    lifetime_deadline,
+    parse_iso,
+    remaining,
+    start_session,
+)
+
+AlertKind = Literal[
+    "lifetime-warning",
+    "lifetime-reached",
+    "keepalive-failing",
+    "disconnected",
+    "reconnected",
+    "captcha",
+    "browser-lost",
+]
+DeadlineKind = Literal["max_lifetime", "colab-estimate", "idle_timeout"]
+
+MAX_ALERTS_KEPT = 100
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """One alert to deliver. `remaining_s`/`deadline` are those the alert is about."""
+
+    kind: AlertKind
+    key: str
+    url: str
+    title: str | None
+    at: datetime
+    remaining_s: float | None = None
+    deadline: datetime | None = None
+    deadline_source: DeadlineKind | None = None
+    margin_s: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class SentAlert:
+    key: str
+    kind: str
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "key": self.key, "at": iso(self.at)}
+
+
+@dataclass(frozen=True)
+class NotebookState:
+    """What the watchdog knows about one notebook; persisted in the state file."""
+
+    url: str
+    title: str | None = None
+    state: str = "new"  # an engine state, "unreachable" (tick failed) or "new" (never ticked)
+    session: Session | None = None
+    last_tick_at: datetime | None = None
+    ticks_ok: int = 0
+    ticks_failed: int = 0
+    captcha: bool = False
+    browser_lost: bool = False
+    was_disconnected: bool = False
+    alerts_sent: tuple[SentAlert, ...] = field(default=())
+
+    def has_sent(self, key: str) -> bool:
+        return any(a.key == key for a in self.alerts_sent)
+
+    def record(self, events: list[AlertEvent]) -> NotebookState:
+        if not events:
+            return self
+        sent = self.alerts_sent + tuple(SentAlert(e.key, e.kind, e.at) for e in events)
+        return replace(self, alerts_sent=sent[-MAX_ALERTS_KEPT:])
+
+    def to_json(self, limits: Limits) -> dict[str, Any]:
+        """The persisted record; includes the deadlines so `status` needs no settings."""
+        out: dict[str, Any] = {
+            "url": self.url,
+            "title": self.title,
+            "state": self.state,
+            "session": None if self.session is None else self.session.to_json(),
+            "last_tick_at": None if self.last_tick_at is None else iso(self.last_tick_at),
+            "ticks_ok": self.ticks_ok,
+            "ticks_failed": self.ticks_failed,
+            "captcha": self.captcha,
+            "browser_lost": self.browser_lost,
+            "was_disconnected": self.was_disconnected,
+            "alerts_sent": [a.to_json() for a in self.alerts_sent],
+            "lifetime_deadline": None,
+            "lifetime_source": None,
+            "idle_deadline": None,
+        }
+        if self.session is not None:
+            deadline = lifetime_deadline(self.session, limits)
+            out["lifetime_deadline"] = iso(deadline.at)
+            out["lifetime_source"] = deadline.source
+            out["idle_deadline"] = iso(idle_deadline(self.session, limits))
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> NotebookState:
+        """Raises ValueError/KeyError/TypeError on a malformed record."""
+        session_raw = raw.get("session")
+        last = raw.get("last_tick_at")
+        return cls(
+            url=str(raw["url"]),
+            title=None if raw.get("title") is None else str(raw["title"]),
+            state=str(raw.get("state", "new")),
+            session=None if session_raw is None else Session.from_json(session_raw),
+            last_tick_at=None if last is None else parse_iso(last),
+            ticks_ok=int(raw.get("ticks_ok", 0)),
+            ticks_failed=int(raw.get("ticks_failed", 0)),
+            captcha=bool(raw.get("captcha", False)),
+            browser_lost=bool(raw.get("browser_lost", False)),
+            was_disconnected=bool(raw.get("was_disconnected", False)),
+            alerts_sent=tuple(
+                SentAlert(str(a["key"]), str(a["kind"]), parse_iso(a["at"]))
+                for a in raw.get("alerts_sent", [])
+            ),
+        )
+
+
+def observe_tick(
+    nb: NotebookState,
+    result: TickResult,
+    limits: Limits,
+    started_hint: datetime | None = None,
+) -> tuple[NotebookState, list[AlertEvent]]:
+    """Fold one tick into the notebook's state; return the new state and the events to send.
+
+    `started_hint` is the user's `--started-at`/`--elapsed` start, used only if this tick
+    starts a session. The returned state already records the events' keys.
+    """
+    now = result.at
+    events: list[AlertEvent] = []
+    nb = replace(nb, last_tick_at=now, title=result.title or nb.title)
+    status = result.status
+    if status is None or status.error is not None:
+        nb = replace(
+            nb,
+            ticks_failed=nb.ticks_failed + 1,
+            state="unreachable" if status is None else status.state,
+        )
+        events += _thresholds(nb, limits, now, active=False)
+        return nb.record(events), events
+
+    nb = replace(nb, ticks_ok=nb.ticks_ok + 1, browser_lost=False, state=status.state)
+    active = False
+    if status.state == "connected":
+        if nb.session is None:
+            nb = replace(nb, session=start_session(now, started_hint))
+            if nb.was_disconnected:
+                events.append(_event(nb, "reconnected", "reconnected", now, limits))
+            nb = replace(nb, was_disconnected=False)
+        assert nb.session is not None
+        active = status.acted in ("activity", "reconnect") or status.busy is True
+        session = nb.session.with_estimate(now, status.remaining_estimate_s)
+        nb = replace(nb, session=session.with_activity(now) if active else session)
+    elif status.state == "disconnected":
+        if nb.session is not None:
+            detail = status.dialog.text if status.dialog is not None else None
+            events.append(_event(nb, "disconnected", "disconnected", now, limits, detail=detail))
+        nb = replace(nb, session=None, was_disconnected=True)
+
+    if status.captcha and not nb.captcha:
+        events.append(_event(nb, "captcha", f"captcha:{_stamp(now)}", now, limits))
+    nb = replace(nb, captcha=status.captcha)
+    nb = nb.record(events)
+    more = _thresholds(nb, limits, now, active=active)
+    return nb.record(more), events + more
+
+
+def resume(nb: NotebookState, now: datetime, limits: Limits) -> NotebookState:
+    """A notebook loaded from the state file by a (re)starting daemon, at `now`.
+
+    Its persisted session is kept (so nothing is sent twice) unless it is stale: no tick saw
+    it for longer than the idle timeout, so the runtime it described has idled out since.
+    Only a restart checks this; a clock jump while running is not a restart.
+    """
+    if nb.session is not None and is_stale(nb.last_tick_at, now, limits):
+        return replace(nb, session=None, captcha=False, browser_lost=False)
+    return nb
+
+
+def observe_browser_lost(
+    nb: NotebookState, failure: str, at: datetime, limits: Limits
+) -> tuple[NotebookState, list[AlertEvent]]:
+    """Recovery of the browser keeps failing: one `browser-lost` until a tick succeeds again."""
+    if nb.browser_lost:
+        return nb, []
+    event = _event(nb, "browser-lost", f"browser-lost:{_stamp(at)}", at, limits, detail=failure)
+    if nb.session is not None:
+        left = remaining(idle_deadline(nb.session, limits), at)
+        event = replace(event, remaining_s=left, deadline=idle_deadline(nb.session, limits))
+        event = replace(event, deadline_source="idle_timeout")
+    nb = replace(nb, browser_lost=True, state="unreachable")
+    return nb.record([event]), [event]
+
+
+def _thresholds(
+    nb: NotebookState, limits: Limits, now: datetime, *, active: bool
+) -> list[AlertEvent]:
+    """Crossed lifetime margins, the lifetime itself and (when not active) idle margins."""
+    session = nb.session
+    if session is None:
+        return []
+    sid = session.session_id
+    events: list[AlertEvent] = []
+    deadline = lifetime_deadline(session, limits)
+    left = remaining(deadline.at, now)
+    reached_key = f"{sid}:lifetime-reached"
+    if not nb.has_sent(reached_key):
+        if left <= 0:
+            events.append(_event(nb, "lifetime-reached", "lifetime-reached", now, limits))
+        else:
+            margin = _due_margin(
+                nb, f"{sid}:lifetime-warning", deadline.at, limits.warn_before, now
+            )
+            if margin is not None:
+                events.append(
+                    _event(
+                        nb,
+                        "lifetime-warning",
+                        f"lifetime-warning:{margin:g}",
+                        now,
+                        limits,
+                        margin=margin,
+                    )
+                )
+    if not active:
+        idle_at = idle_deadline(session, limits)
+        prefix = f"{sid}:keepalive-failing:{_stamp(session.last_activity_at)}"
+        margin = _due_margin(nb, prefix, idle_at, limits.keepalive_margins, now)
+        if margin is not None:
+            event = _event(nb, "keepalive-failing", "", now, limits, margin=margin)
+            events.append(
+                replace(
+                    event,
+                    key=f"{prefix}:{margin:g}",
+                    remaining_s=remaining(idle_at, now),
+                    deadline=idle_at,
+                    deadline_source="idle_timeout",
+                )
+            )
+    return events
+
+
+def _due_margin(
+    nb: NotebookState, prefix: str, deadline: datetime, margins: tuple[float, ...], now: datetime
+) -> float | None:
+    """The most urgent crossed margin, unless it or a more urgent one was already sent."""
+    crossed = crossed_margins(deadline, margins, now)
+    if not crossed:
+        return None
+    due = min(crossed)
+    if any(nb.has_sent(f"{prefix}:{m:g}") for m in margins if m <= due):
+        return None
+    return due
+
+
+def _event(
+    nb: NotebookState,
+    kind: AlertKind,
+    suffix: str,
+    now: datetime,
+    limits: Limits,
+    *,
+    margin: float | None = None,
+    detail: str | None = None,
+) -> AlertEvent:
+    """An event about `nb`'s current session (its lifetime deadline), keyed under its id."""
+    session = nb.session
+    sid = session.session_id if session is not None else "no-session"
+    event = AlertEvent(
+        kind=kind,
+        key=f"{sid}:{suffix}",
+        url=nb.url,
+        title=nb.title,
+        at=now,
+        margin_s=margin,
+        detail=detail,
+    )
+    if session is None:
+        return event
+    deadline = lifetime_deadline(session, limits)
+    return replace(
+        event,
+        remaining_s=remaining(deadline.at, now),
+        deadline=deadline.at,
+        deadline_source=deadline.source,
+    )
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y%m%dT%H%M%SZ")
+
+
+def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """One notebook of `status --json`, from its persisted record, remaining times at `now`.
+
+    Keys exactly: url, title, state, started_at, lifetime_remaining_s, idle_remaining_s,
+    last_tick_at, ticks_ok, ticks_failed, alerts_sent.
+    """
+    session = raw.get("session") or {}
+
+    def left(key: str) -> float | None:
+        text = raw.get(key)
+        return None if not text else round(remaining(parse_iso(text), now), 1)
+
+    return {
+        "url": raw.get("url"),
+        "title": raw.get("title"),
+        "state": raw.get("state"),
+        "started_at": session.get("started_at"),
+        "lifetime_remaining_s": left("lifetime_deadline"),
+        "idle_remaining_s": left("idle_deadline"),
+        "last_tick_at": raw.get("last_tick_at"),
+        "ticks_ok": raw.get("ticks_ok", 0),
+        "ticks_failed": raw.get("ticks_failed", 0),
+        "alerts_sent": list(raw.get("alerts_sent", [])),
+    }
