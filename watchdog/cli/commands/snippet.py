@@ -2,11 +2,13 @@
 
     colab-watchdog snippet [--interval 60s] [--reconnect] [--format console|bookmarklet]
                            [--copy] [--output FILE] [--max-lifetime 12h]
-                           [--warn-before 60m,30m,10m,5m]
+                           [--warn-before 60m,30m,10m,5m] [--python]
 
 Defaults come from the settings (WATCHDOG_INTERVAL, WATCHDOG_RECONNECT, WATCHDOG_MAX_LIFETIME,
 WATCHDOG_WARN_BEFORE, WATCHDOG_SELECTORS). `--max-lifetime none` turns the in-page lifetime
 warnings off.
+`--python` prints a self-contained Python cell instead (the deadline logic of
+watchdog/notebook.py, no install needed); only --max-lifetime and --warn-before apply to it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 
 from watchdog import jsassets
+from watchdog.core.notebook_cell import render_python_cell
 from watchdog.core.snippet import SnippetOptions, render_bookmarklet, render_console
 from watchdog.errors import ConfigError
 
@@ -55,6 +58,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="warn this long before the lifetime ends, e.g. 60m,30m,10m,5m "
         "(default: WATCHDOG_WARN_BEFORE)",
     )
+    parser.add_argument(
+        "--python",
+        action="store_true",
+        help="print a self-contained Python cell (session deadline, countdown, warnings) "
+        "to run inside the notebook instead of the JS snippet",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -80,6 +89,8 @@ def options_from_args(args: argparse.Namespace) -> SnippetOptions:
 
 
 def render(args: argparse.Namespace, options: SnippetOptions) -> str:
+    if getattr(args, "python", False):
+        return _render_python(args, options)
     engine, wrapper = jsassets.load("engine.js"), jsassets.load("snippet.js")
     if args.format == "bookmarklet":
         return render_bookmarklet(engine, wrapper, options)
@@ -94,6 +105,16 @@ def run(args: argparse.Namespace) -> int:
     if args.copy:
         _copy(text)
     return 0
+
+
+def _render_python(args: argparse.Namespace, options: SnippetOptions) -> str:
+    if args.format != "console":
+        raise ConfigError(f"--format={args.format}: --python prints a Python cell; drop --format")
+    if options.max_lifetime_s is None:
+        raise ConfigError(
+            f"--max-lifetime={args.max_lifetime}: the Python cell needs a lifetime, e.g. 12h or 24h"
+        )
+    return render_python_cell(options.max_lifetime_s, options.warn_before_s)
 
 
 def _write(path: Path, text: str) -> None:
