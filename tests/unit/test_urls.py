@@ -1,0 +1,105 @@
+"""Notebook URL validation, the Colab host check and GitHub -> Colab links."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchdog.core.urls import github_to_colab, is_colab_host, validate_notebook_url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://colab.research.google.com/drive/1AbC",
+        "http://127.0.0.1:8765/colab?era=2025",
+        "https://example.org/notebook#cell",
+        "HTTPS://COLAB.RESEARCH.GOOGLE.COM/drive/x",
+        "http://[::1]:8000/x",
+    ],
+)
+def test_validate_accepts_http_urls(url: str) -> None:
+    assert validate_notebook_url(f"  {url} ") == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://host/nb", "scheme 'ftp'"),
+        ("file:///etc/passwd", "scheme 'file'"),
+        ("javascript:alert(1)", "scheme 'javascript'"),
+        ("colab.research.google.com/drive/x", "no scheme"),
+        ("https://", "no host"),
+        ("http:///path", "no host"),
+        ("http://host:99999/x", "bad port"),
+        ("http://host:abc/x", "bad port"),
+        ("https://colab.research.google.com/drive/a b", "contains spaces"),
+        ("", "empty"),
+    ],
+)
+def test_validate_rejects_with_a_reason(url: str, reason: str) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_notebook_url(url)
+    assert reason in str(info.value)
+    assert "http(s)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "colab"),
+    [
+        ("https://colab.research.google.com/drive/x", True),
+        ("https://Colab.Research.Google.com:443/x", True),
+        ("http://127.0.0.1:8000/colab", False),
+        ("https://colab.research.google.com.evil.example/x", False),
+        ("https://evil.example/colab.research.google.com", False),
+        ("not a url", False),
+    ],
+)
+def test_is_colab_host(url: str, colab: bool) -> None:
+    assert is_colab_host(url) is colab
+
+
+@pytest.mark.parametrize(
+    ("github", "colab"),
+    [
+        (
+            "https://github.com/OWNER/REPO/blob/BRANCH/path.ipynb",
+            "https://colab.research.google.com/github/OWNER/REPO/blob/BRANCH/path.ipynb",
+        ),
+        (
+            "https://github.com/o-w.n/re_po/blob/main/deep/dir/nb.ipynb?plain=1#L3",
+            "https://colab.research.google.com/github/o-w.n/re_po/blob/main/deep/dir/nb.ipynb",
+        ),
+        (
+            "http://www.github.com/a/b/blob/feature/x/nb.IPYNB",
+            "https://colab.research.google.com/github/a/b/blob/feature/x/nb.IPYNB",
+        ),
+        (
+            "https://raw.githubusercontent.com/a/b/main/nb.ipynb",
+            "https://colab.research.google.com/github/a/b/blob/main/nb.ipynb",
+        ),
+        (
+            "https://colab.research.google.com/github/a/b/blob/main/nb.ipynb",
+            "https://colab.research.google.com/github/a/b/blob/main/nb.ipynb",
+        ),
+    ],
+)
+def test_github_to_colab(github: str, colab: str) -> None:
+    assert github_to_colab(github) == colab
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://github.com/a/b", "not a GitHub notebook link"),
+        ("https://github.com/a/b/tree/main/nb.ipynb", "not a GitHub notebook link"),
+        ("https://github.com/a/b/blob/main/README.md", "does not point at a .ipynb"),
+        ("https://gitlab.com/a/b/blob/main/nb.ipynb", "not a GitHub notebook link"),
+        ("github.com/a/b/blob/main/nb.ipynb", "no scheme"),
+        ("https://github.com/a%20b/c/blob/main/nb.ipynb", "bad owner"),
+    ],
+)
+def test_github_to_colab_rejects(url: str, reason: str) -> None:
+    with pytest.raises(ValueError) as info:
+        github_to_colab(url)
+    assert reason in str(info.value)
+    assert "github.com/OWNER/REPO/blob/BRANCH/path.ipynb" in str(info.value)

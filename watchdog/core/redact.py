@@ -1,0 +1,118 @@
+"""Keep alert URLs (apprise) out of logs, status output and error messages. Pure.
+
+Apprise URLs carry their secrets in every part: `tgram://BOT_TOKEN/CHAT_ID` (host = token),
+`discord://WEBHOOK_ID/WEBHOOK_TOKEN`, `mailto://user:PASSWORD@gmail.com`, `json://host/path?token=X`.
+So besides the full URL, every userinfo part, a host that does not look like a real host name,
+every path segment and every query value counts as a secret fragment.
+
+    secret_fragments("tgram://123:ABC/456")  -> ["tgram://123:ABC/456", "123:ABC", ...]
+    redact("sent via tgram://123:ABC/456", fragments) -> "sent via ***"
+    redacted_url("json://127.0.0.1:8000/hook?token=X") -> "json://127.0.0.1:8000/***?***"
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, unquote
+
+MASK = "***"
+
+# Fragments shorter than this are not redacted on their own (a chat id `42` or a path `api`
+# would blank out ordinary log text); the full URL always is.
+MIN_PATH_FRAGMENT = 4
+MIN_PASSWORD_FRAGMENT = 3
+
+_HOSTNAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def _looks_like_host(host: str) -> bool:
+    """A DNS name with a dot, localhost, or an IP address: shown; anything else is a token."""
+    if host.lower() == "localhost" or _HOSTNAME.fullmatch(host):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _split(url: str) -> tuple[str, str, str, str, str, str]:
+    """(scheme, userinfo, host_port, host, path, query) without urlsplit's port validation."""
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?", url)
+    if not match:
+        return "", "", "", "", "", ""
+    scheme, netloc, path, query = match.group(1), match.group(2), match.group(3), match.group(4)
+    userinfo, _, host_port = netloc.rpartition("@")
+    host = re.sub(r":\d*$", "", host_port) if not host_port.startswith("[") else host_port
+    return scheme, userinfo, host_port, host, path, query or ""
+
+
+def secret_fragments(url: str) -> list[str]:
+    """Every substring of `url` that must not appear in output, longest first.
+
+    Includes the whole URL, the username and password, the host when it is not a real host
+    name (tokens live there in many apprise schemas), each path segment and each query value,
+    both as written and percent-decoded.
+    """
+    url = url.strip()
+    if not url:
+        return []
+    found = {url}
+    scheme, userinfo, _, host, path, query = _split(url)
+    if not scheme:
+        return [url]
+    if userinfo:
+        user, _, password = userinfo.partition(":")
+        found.update(p for p in (userinfo, password) if len(p) >= MIN_PASSWORD_FRAGMENT)
+        if len(user) >= MIN_PATH_FRAGMENT:
+            found.add(user)
+    if host and not _looks_like_host(host):
+        found.add(host)  # a token in the host position, like Telegram's `123456:ABC...`
+        found.update(p for p in re.split(r"[:@]", host) if len(p) >= MIN_PATH_FRAGMENT)
+    found.update(s for s in path.split("/") if len(s) >= MIN_PATH_FRAGMENT)
+    if query:
+        found.add(query)
+        values = [v for _, v in parse_qsl(query, keep_blank_values=False)]
+        found.update(v for v in values if len(v) >= MIN_PASSWORD_FRAGMENT)
+    decoded = {unquote(f) for f in found}
+    return sorted(found | decoded, key=lambda f: (-len(f), f))
+
+
+def fragments_of(urls: Iterable[str]) -> list[str]:
+    """The union of `secret_fragments` over several URLs, longest first."""
+    found: set[str] = set()
+    for url in urls:
+        found.update(secret_fragments(url))
+    return sorted(found, key=lambda f: (-len(f), f))
+
+
+def redact(text: str, fragments: Iterable[str]) -> str:
+    """`text` with every fragment replaced by `***` (longest fragments first)."""
+    for fragment in sorted(set(fragments), key=len, reverse=True):
+        if fragment:
+            text = text.replace(fragment, MASK)
+    return text
+
+
+def redacted_url(url: str) -> str:
+    """A printable form of an alert URL: scheme and real host kept, every secret part `***`.
+
+    `tgram://TOKEN/CHAT` -> `tgram://***/***`; `mailto://me:pw@gmail.com` ->
+    `mailto://***@gmail.com`; `json://127.0.0.1:8000/hook?k=v` -> `json://127.0.0.1:8000/***?***`.
+    Text that is not a URL at all becomes `***`.
+    """
+    scheme, userinfo, host_port, host, path, query = _split(url.strip())
+    if not scheme:
+        return MASK
+    shown = f"{scheme}://"
+    if userinfo:
+        shown += f"{MASK}@"
+    if host:
+        shown += host_port if _looks_like_host(host) else MASK
+    if path.strip("/"):
+        shown += f"/{MASK}"
+    if query:
+        shown += f"?{MASK}"
+    return shown
