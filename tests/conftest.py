@@ -1,0 +1,80 @@
+"""Shared fixtures: the simulated Colab server, headless Chromium, and `wait_until`.
+
+    sim_server          session-scoped SimServer on 127.0.0.1 (ephemeral port). After each test
+                        that used it, failure toggles are reset and it is running again.
+    fresh_sim_server    a private SimServer for one test (stop/start it freely)
+    chrome_driver       a headless Chromium WebDriver for one test; always quit
+    module_chrome_driver  the same, shared by one test module
+    wait_until          the `tests.helpers.wait_until` function, as a fixture
+
+Helpers (`wait_until`, `new_chrome_driver`, `sim`, `sim_counters`, `open_sim_page`) live in
+tests/helpers.py: `from tests.helpers import wait_until`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import chrome_paths, new_chrome_driver, wait_until
+from watchdog.sim import SimServer
+
+__all__ = ["wait_until"]
+
+
+@pytest.fixture(scope="session")
+def sim_server() -> Iterator[SimServer]:
+    with SimServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_sim_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "sim_server" in request.fixturenames:
+        server: SimServer = request.getfixturevalue("sim_server")
+        server.reset()
+
+
+@pytest.fixture
+def fresh_sim_server() -> Iterator[SimServer]:
+    with SimServer() as server:
+        yield server
+
+
+def _require_chrome() -> None:
+    browser, driver = chrome_paths()
+    if browser is None or driver is None:
+        pytest.skip(
+            "chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
+        )
+
+
+@pytest.fixture
+def chrome_driver(tmp_path: Path) -> Iterator[Any]:
+    _require_chrome()
+    profile = tmp_path / "chrome-profile"
+    profile.mkdir()
+    driver = new_chrome_driver(profile)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def module_chrome_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    _require_chrome()
+    driver = new_chrome_driver(tmp_path_factory.mktemp("chrome-profile"))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(name="wait_until")
+def wait_until_fixture() -> Callable[..., Any]:
+    return wait_until

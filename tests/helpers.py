@@ -1,0 +1,123 @@
+"""Shared test helpers: condition waits, a headless Chromium factory, simulated-Colab readers.
+
+Import from any test folder: `from tests.helpers import wait_until, new_chrome_driver, sim`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+)
+
+
+def wait_until(
+    predicate: Callable[[], T],
+    timeout: float = 10,
+    interval: float = 0.05,
+    message: str | None = None,
+) -> T:
+    """Poll `predicate` until it returns a truthy value; return that value.
+
+    Raises AssertionError after `timeout` seconds, naming `message` (or the predicate) and the
+    last value seen. Exceptions from the predicate propagate at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        last = predicate()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            what = message or getattr(predicate, "__name__", "condition")
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {what}; last={last!r}")
+        time.sleep(interval)
+
+
+def chrome_paths() -> tuple[str | None, str | None]:
+    """(browser, driver) paths: env overrides, then Debian's, then PATH."""
+    browser = os.environ.get("WATCHDOG_TEST_CHROME") or next(
+        (
+            p
+            for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("google-chrome"))
+            if p and Path(p).exists()
+        ),
+        None,
+    )
+    driver = os.environ.get("WATCHDOG_TEST_CHROMEDRIVER") or next(
+        (
+            p
+            for p in ("/usr/bin/chromedriver", shutil.which("chromedriver"))
+            if p and Path(p).exists()
+        ),
+        None,
+    )
+    return browser, driver
+
+
+def new_chrome_driver(user_data_dir: Path, *, page_load_timeout: float = 30) -> Any:
+    """A headless Chromium WebDriver on a fresh profile directory. The caller must `quit()` it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver_path = chrome_paths()
+    if browser is None or driver_path is None:
+        raise RuntimeError(
+            "chromium/chromedriver not found: apt-get install chromium chromium-driver"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={user_data_dir}")
+    # SE_CHROMEDRIVER would silently win over the explicit path: keep the one we chose.
+    saved = os.environ.pop("SE_CHROMEDRIVER", None)
+    try:
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    finally:
+        if saved is not None:
+            os.environ["SE_CHROMEDRIVER"] = saved
+    driver.set_page_load_timeout(page_load_timeout)
+    driver.set_script_timeout(30)
+    return driver
+
+
+# ---------------------------------------------------------------- simulated-Colab readers
+def sim(driver: Any, expression: str) -> Any:
+    """Evaluate a JS expression against `window.__sim` (bound as `s`), e.g. `s.counters`."""
+    return driver.execute_script(f"const s = window.__sim; return ({expression});")
+
+
+def sim_counters(driver: Any) -> dict[str, int]:
+    """The page's counters (interactions, disconnects, panelsOpened, reconnects, ...)."""
+    return dict(sim(driver, "Object.assign({}, s.counters)"))
+
+
+def sim_state(driver: Any) -> str:
+    """connected | disconnected | connecting."""
+    return str(sim(driver, "s.state"))
+
+
+def open_sim_page(driver: Any, url: str, timeout: float = 15) -> None:
+    """Load a simulated-Colab page and wait until its `window.__sim` exists."""
+    driver.get(url)
+    wait_until(
+        lambda: driver.execute_script("return !!window.__sim"),
+        timeout=timeout,
+        message=f"window.__sim on {url}",
+    )
