@@ -38,8 +38,10 @@ from typing import Any, TypeVar
 
 __all__ = [
     "CheckpointGuard",
+    "format_remaining",
     "on_colab",
     "parse_duration",
+    "read_uptime",
     "session_deadline",
     "time_left",
 ]

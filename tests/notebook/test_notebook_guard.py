@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import subprocess
 import sys
 import types
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from nb_fakes import FakeClock
@@ -304,3 +307,40 @@ def test_without_ipython_the_countdown_falls_back_to_the_log(
         guard.should_save()
     assert guard.display is False
     assert caplog.text.count("countdown display unavailable") == 1
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the alert JS")
+@pytest.mark.parametrize(
+    ("permission", "expected"),
+    [
+        ("granted", ["beep", "notify"]),
+        ("default", ["beep", "asked", "notify"]),
+        ("denied", ["beep"]),
+    ],
+)
+def test_alert_js_beeps_and_notifies_when_allowed(
+    clock: FakeClock,
+    uptime: Callable[[float], str],
+    off_colab: None,
+    fake_colab: list[tuple[str, dict[str, object]]],
+    tmp_path: Path,
+    permission: str,
+    expected: list[str],
+) -> None:
+    guard = CheckpointGuard("12h", "30m", clock=clock, uptime_file=uptime(12 * HOUR), display=False)
+    assert guard.should_save() is True
+    script_file = tmp_path / "alert.js"
+    script_file.write_text(fake_colab[0][0], encoding="utf-8")
+    proc = subprocess.run(
+        ["node", str(Path(__file__).parent / "run_alert_js.js"), str(script_file), permission],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["result"] is True
+    notify = "Colab runtime ending: About 0s left in this Colab runtime (ends ~08:00 UTC): "
+    notify += "saving a checkpoint now."
+    assert result["events"] == [notify if e == "notify" else e for e in expected]
