@@ -1,0 +1,281 @@
+"""The daemon loop with fake ports: backoff, isolation, recovery, listeners, stop latency."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.daemon.fakes import FakeBrowser, FakeClock, RecordingListener
+from watchdog.core.backoff import backoff_delay, is_due, next_attempt
+from watchdog.daemon.loop import Daemon, DaemonConfig
+from watchdog.daemon.sessions import split_notebooks
+from watchdog.errors import BrowserLost, BrowserUnavailable, PageScriptError, TabLost
+
+A, B, C = "http://nb/a", "http://nb/b", "http://nb/c"
+
+
+def make(
+    urls: list[str], *, interval: float = 10.0, lost_after: int = 3
+) -> tuple[Daemon, FakeBrowser, FakeClock, RecordingListener]:
+    browser, clock, listener = FakeBrowser(), FakeClock(), RecordingListener()
+    daemon = Daemon(
+        [(browser, urls)],
+        DaemonConfig(interval=interval, max_backoff=80.0, lost_after=lost_after),
+        clock=clock,
+        listeners=[listener],
+    )
+    return daemon, browser, clock, listener
+
+
+def raising(exc: Exception):  # type: ignore[no-untyped-def]
+    def fault() -> None:
+        raise exc
+
+    return fault
+
+
+# -- pure pieces ---------------------------------------------------------------------------
+
+
+def test_backoff_doubles_from_one_interval_and_is_capped() -> None:
+    assert backoff_delay(0, base=60) == 0
+    assert [backoff_delay(n, base=60, cap=300) for n in range(1, 6)] == [60, 120, 240, 300, 300]
+    assert backoff_delay(10_000, base=60, cap=300) == 300
+    assert next_attempt(100.0, 2, base=10, cap=300) == 120.0
+    assert is_due(95.0, 100.0, slack=5) and not is_due(94.0, 100.0, slack=5)
+
+
+def test_split_notebooks() -> None:
+    urls = [f"u{i}" for i in range(7)]
+    assert split_notebooks(urls, 0) == [urls]
+    assert split_notebooks(urls, 10) == [urls]
+    assert [len(g) for g in split_notebooks(urls, 3)] == [3, 2, 2]
+    assert [u for g in split_notebooks(urls, 3) for u in g] == urls
+    assert split_notebooks(["a", "a", "b"], 1) == [["a"], ["b"]]
+    assert split_notebooks([], 2) == []
+
+
+# -- sweeps --------------------------------------------------------------------------------
+
+
+def test_start_opens_every_notebook_and_a_sweep_ticks_each_once() -> None:
+    daemon, browser, _, listener = make([A, B])
+    daemon.start()
+    results = daemon.sweep()
+    assert [r.url for r in results] == [A, B]
+    assert all(r.ok and r.title == f"title of {r.url}" for r in results)
+    assert browser.count("open") == 2 and browser.count("tick") == 2
+    assert listener.names() == ["start", "tick", "tick", "sweep"]
+
+
+def test_poisoned_notebook_backs_off_without_delaying_the_others() -> None:
+    daemon, browser, clock, listener = make([A, B, C], interval=10)
+    browser.faults[B] = raising(PageScriptError("engine threw"))
+    daemon.start()
+    ticked_b = []
+    for _ in range(16):  # 160 s of sweeps, one per interval
+        daemon.sweep()
+        ticked_b.append(browser.count("tick", B))
+        clock.advance(10)
+    # A and C every sweep; B at t=0,10,30,70,150 (interval * 2^(n-1)), never more often.
+    assert browser.count("tick", A) == 16 and browser.count("tick", C) == 16
+    assert browser.count("tick", B) == 5
+    failures = [r for r in listener.ticks if r.url == B]
+    assert len(failures) == 5 and all(r.failure and "engine threw" in r.failure for r in failures)
+    assert browser.count("recover") == 0  # a page script error never recreates the browser
+
+
+def test_backoff_resets_after_a_good_tick() -> None:
+    daemon, browser, clock, _ = make([A], interval=10)
+    browser.faults[A] = raising(PageScriptError("boom"))
+    daemon.start()
+    for _ in range(4):  # failures at t=0,10,30 -> next due at t=70
+        daemon.sweep()
+        clock.advance(10)
+    del browser.faults[A]
+    clock.advance(40)
+    daemon.sweep()  # t=80: the good tick
+    clock.advance(10)
+    daemon.sweep()  # t=90: due again one interval later
+    assert browser.count("tick", A) == 5
+
+
+def test_tab_lost_reopens_and_retries_in_the_same_tick() -> None:
+    daemon, browser, _, listener = make([A])
+    daemon.start()
+    lost_once = [True]
+
+    def close_tab_once() -> None:
+        if lost_once.pop() if lost_once else False:
+            raise TabLost("tab closed")
+
+    browser.faults[A] = close_tab_once
+    daemon.sweep()
+    assert browser.count("open", A) == 2  # start + reopen
+    assert listener.ticks[-1].ok
+
+
+def test_browser_lost_recovers_at_once_and_ticks_the_rest_of_the_session() -> None:
+    daemon, browser, _, listener = make([A, B])
+    daemon.start()
+
+    def die() -> None:
+        browser.dead = True
+        browser.faults.pop(A)
+        raise BrowserLost("invalid session id")
+
+    browser.faults[A] = die
+    daemon.sweep()
+    assert browser.count("recover") == 1
+    assert browser.count("open", B) == 2  # reopened after the recovery
+    assert [r.ok for r in listener.ticks] == [False, True]
+    daemon.sweep()
+    assert listener.ticks[-2].ok and listener.ticks[-1].ok
+
+
+def test_failing_recovery_backs_off_and_reports_browser_lost_once_per_episode() -> None:
+    daemon, browser, clock, listener = make([A, B], interval=10, lost_after=3)
+    daemon.start()
+    browser.dead = True
+    browser.recover_fails = 10**6
+    for _ in range(40):  # 400 s
+        daemon.sweep()
+        clock.advance(10)
+    recovers = browser.count("recover")
+    # attempts at t=0 (immediate), then after 10, 20, 40, 80, 80, 80 ... s: bounded, not per sweep
+    assert 5 <= recovers <= 9
+    lost = [arg for name, arg in listener.events if name == "lost"]
+    assert sorted(url for url, _, _ in lost) == [A, B]  # once per notebook, one episode
+    # recovery succeeds: the episode ends; a new loss may be reported again later
+    browser.recover_fails = 0
+    clock.advance(100)
+    daemon.sweep()
+    assert listener.ticks[-1].ok
+    browser.dead = True
+    browser.recover_fails = 10**6
+    for _ in range(40):
+        daemon.sweep()
+        clock.advance(10)
+    assert len([1 for name, _ in listener.events if name == "lost"]) == 4
+
+
+def test_browser_unavailable_at_start_propagates_and_closes() -> None:
+    daemon, browser, _, _ = make([A])
+    browser.unavailable = True
+    with pytest.raises(BrowserUnavailable):
+        daemon.start()
+    assert browser.count("close") == 1
+
+
+def test_browser_lost_at_start_is_retried_by_the_loop() -> None:
+    daemon, browser, clock, listener = make([A])
+    browser.dead = True
+    daemon.start()  # does not raise
+    assert listener.names() == ["start"]
+    daemon.sweep()  # not due yet: nothing happens
+    assert browser.count("start") == 1
+    clock.advance(10)
+    daemon.sweep()  # due: still dead -> failure results
+    assert browser.count("start") == 2 and listener.ticks[-1].failure
+    browser.dead = False
+    clock.advance(20)
+    daemon.sweep()
+    assert browser.count("start") == 3 and listener.ticks[-1].ok
+
+
+def test_run_once_reports_notebooks_of_a_browser_that_never_started() -> None:
+    daemon, browser, _, _ = make([A, B])
+    browser.dead = True
+    results = daemon.run_once()
+    assert [r.url for r in results] == [A, B]
+    assert all(r.failure and "browser gone" in r.failure for r in results)
+
+
+def test_listener_that_raises_never_stops_the_loop() -> None:
+    class Broken:
+        def on_tick(self, result: object) -> None:
+            raise RuntimeError("listener bug")
+
+    browser, clock, recorder = FakeBrowser(), FakeClock(), RecordingListener()
+    daemon = Daemon(
+        [(browser, [A])], DaemonConfig(interval=1), clock=clock, listeners=[Broken(), recorder]
+    )
+    daemon.start()
+    daemon.sweep()
+    daemon.sweep()
+    assert len(recorder.ticks) == 2
+
+
+def test_unexpected_exception_in_a_tick_is_a_failed_tick() -> None:
+    daemon, browser, _, listener = make([A, B])
+    browser.faults[A] = raising(KeyError("surprise"))
+    daemon.start()
+    daemon.sweep()
+    assert listener.ticks[0].failure and "KeyError" in listener.ticks[0].failure
+    assert listener.ticks[1].ok
+
+
+def test_a_sweep_that_raises_does_not_rerun_on_every_poll() -> None:
+    calls = []
+
+    class ExplodingClock(FakeClock):
+        def now(self):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            raise RuntimeError("clock broke")
+
+    browser = FakeBrowser()
+    stop = threading.Event()
+    daemon = Daemon(
+        [(browser, [A])], DaemonConfig(interval=0.2), clock=ExplodingClock(), stop_event=stop
+    )
+    threading.Timer(1.0, stop.set).start()
+    daemon.run()  # must not raise, must end
+    # one sweep now, then about one per 0.2 s: a job re-run on every poll would be hundreds
+    assert 2 <= browser.count("tick") <= 12
+
+
+def test_run_multiple_sessions_each_get_their_own_browser() -> None:
+    browsers = [FakeBrowser(), FakeBrowser()]
+    clock = FakeClock()
+    daemon = Daemon(
+        [(browsers[0], [A, B]), (browsers[1], [C])], DaemonConfig(interval=1), clock=clock
+    )
+    daemon.start()
+    browsers[0].dead = True
+    browsers[0].recover_fails = 100
+    daemon.sweep()
+    assert browsers[1].count("tick", C) == 1  # the other session is untouched
+    assert browsers[1].count("recover") == 0
+
+
+def test_stop_event_ends_run_within_two_seconds_and_closes() -> None:
+    browser, listener = FakeBrowser(), RecordingListener()
+    stop = threading.Event()
+    daemon = Daemon(
+        [(browser, [A])],
+        DaemonConfig(interval=60),
+        clock=FakeClock(),
+        listeners=[listener],
+        stop_event=stop,
+    )
+    thread = threading.Thread(target=daemon.run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while browser.count("tick") == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert browser.count("tick") == 1  # first sweep at once, not after one interval
+    asked = time.monotonic()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert time.monotonic() - asked < 2.0
+    assert listener.names()[-1] == "stop" and browser.calls[-1] == ("close", "")
+
+
+def test_run_once_returns_one_result_per_notebook_and_closes() -> None:
+    daemon, browser, _, _ = make([A, B])
+    results = daemon.run_once()
+    assert [r.url for r in results] == [A, B]
+    assert browser.calls[-1] == ("close", "")

@@ -1,0 +1,344 @@
+"""The daemon loop: every interval, tick every notebook in every browser session.
+
+Composed of ports only (Browser, Clock, TickListener) plus a stop Event; the CLI builds the
+real ones. One private `schedule.Scheduler` paces the sweeps; the loop sleeps on the stop
+Event at most 1 s at a time, so SIGTERM ends it at once.
+
+Failure handling (one `try` per notebook per tick, see watchdog.errors):
+    TabLost          reopen the tab and retry once; if that fails, back off that notebook only
+    PageScriptError  a failed tick; back off that notebook only
+    BrowserLost      recreate that session's browser now, then with backoff; after
+                     `lost_after` failed attempts tell listeners `on_browser_lost` (once)
+    anything else    logged with its traceback; back off that notebook only
+Backoff is interval * 2^(n-1), capped (watchdog.core.backoff), so one poisoned notebook neither
+crash-loops nor delays the others.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import schedule
+from loguru import logger
+
+from watchdog.core.backoff import DEFAULT_CAP, is_due, next_attempt
+from watchdog.core.model import EngineStatus, TickResult
+from watchdog.daemon.ports import Browser, Clock, TickListener
+from watchdog.errors import BrowserError, BrowserLost, BrowserUnavailable, TabLost
+
+
+@dataclass
+class _Notebook:
+    url: str
+    failures: int = 0
+    due: float = 0.0  # monotonic time of the next attempt
+    needs_open: bool = True
+
+
+@dataclass
+class _Session:
+    label: str
+    browser: Browser
+    notebooks: list[_Notebook]
+    up: bool = False
+    started: bool = False  # start() succeeded once: later revivals use recover()
+    failures: int = 0  # consecutive failed start/recover attempts
+    due: float = 0.0
+    lost_reported: bool = False
+    last_failure: str = ""
+    lost_at: float | None = None
+
+
+@dataclass
+class DaemonConfig:
+    interval: float
+    options: Mapping[str, Any] = field(default_factory=dict)
+    max_backoff: float = DEFAULT_CAP
+    lost_after: int = 3  # failed recoveries before on_browser_lost
+
+
+class Daemon:
+    """Keeps notebooks alive. `sessions` pairs each Browser with the notebooks it holds."""
+
+    def __init__(
+        self,
+        sessions: Sequence[tuple[Browser, Sequence[str]]],
+        config: DaemonConfig,
+        *,
+        clock: Clock,
+        listeners: Sequence[TickListener] = (),
+        stop_event: threading.Event | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.listeners = list(listeners)
+        self.stop_event = stop_event or threading.Event()
+        self._sessions = [
+            _Session(f"session {i + 1}", browser, [_Notebook(u) for u in urls])
+            for i, (browser, urls) in enumerate(sessions)
+        ]
+        self._scheduler = schedule.Scheduler()
+        self.sweeps = 0
+
+    @property
+    def urls(self) -> list[str]:
+        return [nb.url for s in self._sessions for nb in s.notebooks]
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start every browser and open every notebook.
+
+        BrowserUnavailable (no driver, profile in use) propagates after closing what started:
+        that is a setup problem to report at once. Other failures are retried by the loop.
+        """
+        for session in self._sessions:
+            try:
+                self._revive(session, first=True)
+            except BrowserUnavailable:
+                self._close_browsers()
+                raise
+        self._emit("on_start")
+
+    def run(self) -> None:
+        """Start, sweep now and then every interval until the stop event is set, then close."""
+        self.start()
+        try:
+            self._guarded_sweep()
+            # schedule's hints say int, but it builds a timedelta: fractional seconds work.
+            every = self._scheduler.every(self.config.interval)  # type: ignore[arg-type]
+            every.seconds.do(self._guarded_sweep)
+            while not self.stop_event.is_set():
+                self._scheduler.run_pending()
+                idle = self._scheduler.idle_seconds
+                wait = 1.0 if idle is None else min(max(idle, 0.0), 1.0)
+                self.stop_event.wait(max(wait, 0.01))
+        finally:
+            self.close()
+
+    def run_once(self) -> list[TickResult]:
+        """Start, tick every notebook once, close; returns one result per notebook."""
+        self.start()
+        try:
+            results = {r.url: r for r in self.sweep()}
+            for session in self._sessions:  # a session that could not start ticked nothing
+                for nb in session.notebooks:
+                    if nb.url not in results:
+                        failure = session.last_failure or "not ticked"
+                        results[nb.url] = self._failed(nb.url, failure)
+            return [results[url] for url in self.urls]
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        """Ask the loop to end (safe from a signal handler or another thread)."""
+        self.stop_event.set()
+
+    def close(self) -> None:
+        """Tell listeners we stop, then close every browser (launch: quit; attach: detach)."""
+        self._scheduler.clear()
+        self._emit("on_stop")
+        self._close_browsers()
+
+    def _close_browsers(self) -> None:
+        for session in self._sessions:
+            try:
+                session.browser.close()
+            except Exception:
+                logger.exception("{}: closing the browser failed", session.label)
+            session.up = False
+
+    # -- one sweep ---------------------------------------------------------------------------
+
+    def _guarded_sweep(self) -> None:
+        # A schedule job that raises is re-run on every run_pending(): never let one escape.
+        try:
+            self.sweep()
+        except Exception:
+            logger.exception("sweep failed")
+
+    def sweep(self) -> list[TickResult]:
+        """Tick every notebook that is due, in every session; returns the results produced."""
+        results: list[TickResult] = []
+        for session in self._sessions:
+            if self.stop_event.is_set():
+                break
+            results.extend(self._sweep_session(session))
+        self.sweeps += 1
+        self._emit("on_sweep", self.clock.now())
+        return results
+
+    def _sweep_session(self, session: _Session) -> list[TickResult]:
+        slack = self.config.interval / 2
+        if not session.up:
+            if not is_due(self.clock.monotonic(), session.due, slack=slack):
+                return []
+            if not self._revive(session):
+                return [self._failed(nb.url, session.last_failure) for nb in session.notebooks]
+        results = []
+        for nb in session.notebooks:
+            if self.stop_event.is_set():
+                break
+            if is_due(self.clock.monotonic(), nb.due, slack=slack):
+                results.append(self._tick(session, nb))
+            # The browser died during this tick: one immediate recovery attempt, so the
+            # other notebooks of this session are ticked in this sweep after all.
+            if not session.up and not self._revive(session):
+                break
+        return results
+
+    def _tick(self, session: _Session, nb: _Notebook) -> TickResult:
+        """One try around one notebook's tick; never raises."""
+        failure: str | None = None
+        status: EngineStatus | None = None
+        title: str | None = None
+        try:
+            status, title = self._open_and_tick(session.browser, nb)
+        except BrowserLost as exc:
+            session.up = False
+            session.last_failure = failure = f"browser lost: {exc}"
+            session.due = 0.0
+            nb.needs_open = True
+        except TabLost as exc:
+            nb.needs_open = True
+            failure = f"tab lost: {exc}"
+        except BrowserError as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            logger.exception("tick of {} failed unexpectedly", nb.url)
+            failure = f"unexpected {type(exc).__name__}: {exc}"
+        result = TickResult(nb.url, self.clock.now(), status, failure, title)
+        if failure is None:
+            nb.failures = 0
+            nb.due = 0.0
+            _log_tick(result)
+        elif session.up:
+            nb.failures += 1
+            nb.due = next_attempt(
+                self.clock.monotonic(),
+                nb.failures,
+                base=self.config.interval,
+                cap=self.config.max_backoff,
+            )
+            logger.warning(
+                "tick {} failed ({} in a row, next try in {:.0f}s): {}",
+                nb.url,
+                nb.failures,
+                nb.due - self.clock.monotonic(),
+                failure,
+            )
+        else:
+            logger.warning("tick {} failed: {}", nb.url, failure)
+        self._emit("on_tick", result)
+        return result
+
+    def _open_and_tick(self, browser: Browser, nb: _Notebook) -> tuple[EngineStatus, str | None]:
+        for attempt in (1, 2):
+            try:
+                if nb.needs_open:
+                    browser.open(nb.url)
+                    nb.needs_open = False
+                return browser.tick(nb.url, dict(self.config.options))
+            except TabLost as exc:
+                nb.needs_open = True
+                if attempt == 2:
+                    raise
+                logger.info("reopening {}: {}", nb.url, exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _revive(self, session: _Session, *, first: bool = False) -> bool:
+        """Start (first time) or recover the session's browser and reopen its notebooks.
+
+        Returns False (and schedules the next attempt with backoff) when that fails.
+        With `first`, BrowserUnavailable propagates.
+        """
+        now = self.clock.monotonic()
+        try:
+            if session.started:
+                session.browser.recover()
+            else:
+                session.browser.start()
+        except BrowserUnavailable as exc:
+            if first:
+                raise
+            self._revive_failed(session, f"browser unavailable: {exc}", now)
+            return False
+        except Exception as exc:
+            self._revive_failed(session, f"{type(exc).__name__}: {exc}", now)
+            return False
+        if session.lost_at is not None:
+            logger.info("{}: browser recovered after {:.1f}s", session.label, now - session.lost_at)
+        session.up, session.started = True, True
+        session.failures, session.lost_reported, session.lost_at = 0, False, None
+        for nb in session.notebooks:
+            nb.needs_open = True
+            try:
+                session.browser.open(nb.url)
+                nb.needs_open = False
+            except BrowserLost as exc:
+                session.up = False
+                self._revive_failed(session, f"browser lost: {exc}", now)
+                return False
+            except Exception as exc:
+                # Retried by the notebook's next tick (needs_open stays set).
+                logger.warning("opening {} failed: {}", nb.url, exc)
+        return True
+
+    def _revive_failed(self, session: _Session, failure: str, now: float) -> None:
+        session.failures += 1
+        session.last_failure = failure
+        if session.lost_at is None:
+            session.lost_at = now
+        session.due = next_attempt(
+            now, session.failures, base=self.config.interval, cap=self.config.max_backoff
+        )
+        logger.warning(
+            "{}: browser not available ({} attempt(s), next in {:.0f}s): {}",
+            session.label,
+            session.failures,
+            session.due - now,
+            failure,
+        )
+        if session.failures >= self.config.lost_after and not session.lost_reported:
+            session.lost_reported = True
+            at = self.clock.now()
+            for nb in session.notebooks:
+                self._emit("on_browser_lost", nb.url, failure, at)
+
+    def _failed(self, url: str, failure: str) -> TickResult:
+        result = TickResult(url, self.clock.now(), None, failure, None)
+        self._emit("on_tick", result)
+        return result
+
+    # -- listeners ---------------------------------------------------------------------------
+
+    def _emit(self, event: str, *args: Any) -> None:
+        for listener in self.listeners:
+            method: Callable[..., None] | None = getattr(listener, event, None)
+            if method is None:
+                continue
+            try:
+                method(*args)
+            except Exception:
+                logger.exception("listener {} failed in {}", type(listener).__name__, event)
+
+
+def _log_tick(result: TickResult) -> None:
+    status = result.status
+    assert status is not None
+    dialog = f"{status.dialog.kind}/{status.dialog.action}" if status.dialog else "-"
+    logger.info(
+        "tick {} state={} acted={} dialog={} captcha={} busy={} probe={}{}{}",
+        result.url,
+        status.state,
+        status.acted,
+        dialog,
+        "yes" if status.captcha else "no",
+        {True: "yes", False: "no", None: "?"}[status.busy],
+        status.probe or "-",
+        f" title={result.title!r}" if result.title else "",
+        f" error={status.error!r}" if status.error else "",
+    )
