@@ -1,0 +1,63 @@
+"""A non-editable install works: the wheel carries js/ and `colab-watchdog snippet` runs from it.
+
+Builds the wheel, installs it (with its dependencies, from the configured index) into a fresh
+virtual environment, and runs the installed command from a directory outside the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, f"{cmd} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(dist)], ROOT)
+    (wheel,) = dist.glob("colab_watchdog-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "watchdog/_js/engine.js" in names
+    assert "watchdog/_js/snippet.js" in names
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    bindir = venv / "bin"
+    run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path)
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("WATCHDOG_")}
+    env["HOME"] = str(tmp_path)
+    env.pop("PYTHONPATH", None)
+
+    located = run(
+        [str(bindir / "python"), "-c", "import watchdog; print(watchdog.__file__)"], outside, env
+    )
+    assert Path(located.strip()).is_relative_to(venv), located  # not the checkout
+
+    assert "colab-watchdog" in run([str(bindir / "colab-watchdog"), "--help"], outside, env)
+    snippet = run([str(bindir / "colab-watchdog"), "snippet", "--interval", "30s"], outside, env)
+    assert "colabWatchdogTick" in snippet
+    assert "window.colabWatchdog" in snippet
+    url = run(
+        [str(bindir / "colab-watchdog"), "url", "https://github.com/o/r/blob/main/n.ipynb"],
+        outside,
+        env,
+    )
+    assert url.strip() == "https://colab.research.google.com/github/o/r/blob/main/n.ipynb"
