@@ -15,8 +15,6 @@ import pytest
 from tests.helpers import open_sim_page, sim, sim_counters, wait_until
 from watchdog.sim import SimServer
 
-pytestmark = pytest.mark.browser
-
 ERAS = ("2019", "2021", "2023", "2025")
 
 # Structural probes per era, evaluated in the page. Each returns the connect element or null.
@@ -59,6 +57,7 @@ def click_dialog_button(driver: Any, name: str, which: str) -> None:
 
 
 # ---------------------------------------------------------------- structure and idle timeout
+@pytest.mark.browser
 @pytest.mark.parametrize("era", ERAS)
 def test_page_idle_disconnects_without_keepalive(
     driver: Any, sim_server: SimServer, era: str
@@ -92,6 +91,7 @@ def test_page_idle_disconnects_without_keepalive(
     assert expected[era] in (dialog["tag"], dialog["inner"])
 
 
+@pytest.mark.browser
 def test_2025_structure_connected_and_disconnected(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2025, idle=60))
     shape = driver.execute_script(
@@ -131,6 +131,7 @@ def test_2025_structure_connected_and_disconnected(driver: Any, sim_server: SimS
     assert after == {"spark": False, "label": "Reconnect", "tooltip": "Reconnect"}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("lang", "connect", "reconnect", "connecting"),
     [
@@ -154,6 +155,7 @@ def test_localized_labels(
 
 
 # ---------------------------------------------------------------- what counts as activity
+@pytest.mark.browser
 def test_dispatched_events_reset_idle_but_mousemove_does_not(
     driver: Any, sim_server: SimServer
 ) -> None:
@@ -182,6 +184,7 @@ def test_dispatched_events_reset_idle_but_mousemove_does_not(
     assert sim(driver, "s.state") == "connected"
 
 
+@pytest.mark.browser
 def test_busy_cell_blocks_idle_disconnect_until_it_finishes(
     driver: Any, sim_server: SimServer
 ) -> None:
@@ -225,10 +228,13 @@ def test_busy_cell_blocks_idle_disconnect_until_it_finishes(
 
 
 # ---------------------------------------------------------------- lifetime and reconnecting
+@pytest.mark.browser
 def test_lifetime_disconnects_despite_activity_and_reconnect_starts_fresh(
     driver: Any, sim_server: SimServer
 ) -> None:
-    open_sim_page(driver, sim_server.page_url(era=2021, idle=60, lifetime=2, connect_delay=0.2))
+    open_sim_page(
+        driver, sim_server.page_url(era=2021, idle=60, lifetime=2, busy=1, connect_delay=0.2)
+    )
 
     def clicked_and_disconnected() -> bool:
         return bool(
@@ -239,6 +245,7 @@ def test_lifetime_disconnects_despite_activity_and_reconnect_starts_fresh(
 
     wait_until(clicked_and_disconnected, timeout=10)
     assert sim(driver, "s.disconnectReason") == "lifetime"
+    assert sim(driver, "s.busy") is False, "a disconnect stops the executing cell"
     assert sim_counters(driver)["interactions"] > 0
     assert sim(driver, "s.lifetimeRemaining()") is None
 
@@ -252,6 +259,7 @@ def test_lifetime_disconnects_despite_activity_and_reconnect_starts_fresh(
     assert sim(driver, "s.lifetimeRemaining()") > 1
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("era", ["2019", "2025"])
 def test_connect_button_reconnects_when_disconnected(
     driver: Any, sim_server: SimServer, era: str
@@ -268,6 +276,7 @@ def test_connect_button_reconnects_when_disconnected(
     assert counters["panelsOpened"] == 0
 
 
+@pytest.mark.browser
 def test_initial_connecting_state_becomes_connected(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2021, state="connecting", connect_delay=0.5))
     label = driver.execute_script(
@@ -280,6 +289,7 @@ def test_initial_connecting_state_becomes_connected(driver: Any, sim_server: Sim
 
 
 # ---------------------------------------------------------------- panels a connected click opens
+@pytest.mark.browser
 def test_clicking_connected_button_opens_resources_view_2025(
     driver: Any, sim_server: SimServer
 ) -> None:
@@ -305,6 +315,7 @@ def test_clicking_connected_button_opens_resources_view_2025(
     assert sim(driver, "s.openPanels()") == []
 
 
+@pytest.mark.browser
 def test_clicking_connected_button_opens_sessions_dialog_2021(
     driver: Any, sim_server: SimServer
 ) -> None:
@@ -322,8 +333,9 @@ def test_clicking_connected_button_opens_sessions_dialog_2021(
 
 
 # ---------------------------------------------------------------- prompt, captcha, usage limit
+@pytest.mark.browser
 def test_idle_prompt_confirm_counts_and_resets_idle(driver: Any, sim_server: SimServer) -> None:
-    open_sim_page(driver, sim_server.page_url(era=2023, idle=8, prompt_after=0.3))
+    open_sim_page(driver, sim_server.page_url(era=2023, idle=8, prompt_after=0.3, prompt_every=0.5))
     wait_until(lambda: sim(driver, "s.openPanels()") == ["idle-prompt"], timeout=10)
     assert "Are you still there?" in driver.execute_script(
         "const d = document.querySelector('[data-sim-dialog=\"idle-prompt\"]');"
@@ -334,8 +346,13 @@ def test_idle_prompt_confirm_counts_and_resets_idle(driver: Any, sim_server: Sim
     assert sim(driver, "s.idleRemaining()") > 7.5
     assert sim_counters(driver)["promptsConfirmed"] == 1
     assert sim(driver, "s.openPanels()") == []
+    # prompt_every: it comes back, and each confirmation counts.
+    wait_until(lambda: sim(driver, "s.openPanels()") == ["idle-prompt"], timeout=10)
+    click_dialog_button(driver, "idle-prompt", "primary")
+    assert sim_counters(driver)["promptsConfirmed"] == 2
 
 
+@pytest.mark.browser
 def test_unconfirmed_prompt_does_not_block_disconnect(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2025, idle=1))
     sim(driver, "s.showPrompt()")
@@ -344,6 +361,7 @@ def test_unconfirmed_prompt_does_not_block_disconnect(driver: Any, sim_server: S
     assert sim_counters(driver)["promptsConfirmed"] == 0
 
 
+@pytest.mark.browser
 def test_captcha_counts_any_touch_and_removal(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2025, idle=60, captcha_after=0.2))
     wait_until(lambda: "captcha" in sim(driver, "s.openPanels()"), timeout=10)
@@ -364,6 +382,7 @@ def test_captcha_counts_any_touch_and_removal(driver: Any, sim_server: SimServer
     wait_until(lambda: sim_counters(driver)["captchaTouches"] >= 3, timeout=5)
 
 
+@pytest.mark.browser
 def test_captcha_hook_and_usage_limit_dialog(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2019, idle=60))
     sim(driver, "s.showCaptcha()")
@@ -382,6 +401,7 @@ def test_captcha_hook_and_usage_limit_dialog(driver: Any, sim_server: SimServer)
 
 
 # ---------------------------------------------------------------- the server
+@pytest.mark.browser
 def test_server_logs_requests_title_and_failure_mode(driver: Any, sim_server: SimServer) -> None:
     sim_server.clear_requests()
     url = sim_server.page_url("nb-a", era=2025, title="My notebook.ipynb - Colab")
@@ -416,3 +436,51 @@ def test_server_stops_and_restarts_on_the_same_port(fresh_sim_server: SimServer)
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(url, timeout=5)
     assert info.value.code == 503
+
+
+@pytest.mark.browser
+def test_dropdown_menu_is_a_panel_and_colab_global_probe(
+    driver: Any, sim_server: SimServer
+) -> None:
+    open_sim_page(driver, sim_server.page_url(era=2025, idle=60, lifetime=100, age=40))
+    assert sim(driver, "s.lifetimeRemaining()") < 61
+    assert driver.execute_script("return window.colab === undefined")
+    driver.execute_script(
+        "document.querySelector('colab-connect-button').shadowRoot"
+        ".querySelector('#connect-dropdown').click()"
+    )
+    assert sim(driver, "s.openPanels()") == ["connect-menu"]
+    assert sim_counters(driver)["panelsOpened"] == 1
+    driver.execute_script(
+        "[...document.querySelectorAll('#connect-menu md-menu-item')]"
+        ".find(i => i.textContent === 'View resources').click()"
+    )
+    assert sim(driver, "s.openPanels()") == ["resources"]
+    assert sim_counters(driver)["panelsOpened"] == 2
+
+    open_sim_page(driver, sim_server.page_url(era=2025, **{"global": 1}))
+    assert driver.execute_script("return window.colab.global.notebook.kernel.isConnected()")
+    sim(driver, "s.disconnect()")
+    assert not driver.execute_script("return window.colab.global.notebook.kernel.isConnected()")
+
+
+def test_standalone_main_prints_a_working_url(capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    from watchdog.sim.__main__ import main
+
+    stop = threading.Event()
+    codes: list[int] = []
+    thread = threading.Thread(
+        target=lambda: codes.append(main(["--era", "2021", "--idle", "30"], stop)), daemon=True
+    )
+    thread.start()
+    try:
+        out = wait_until(lambda: capsys.readouterr().out, timeout=10)
+        url = out.split("simulated Colab notebook: ", 1)[1].split()[0]
+        assert url.endswith("/notebook?era=2021&idle=30")
+        assert urllib.request.urlopen(url, timeout=5).status == 200
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert codes == [0]

@@ -190,6 +190,8 @@ class SimServer:
 def _query_value(value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
