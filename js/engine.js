@@ -172,9 +172,18 @@ function cwCustom(ctx, key) {
   return out;
 }
 
+/* Text of one tree, a space between text nodes ("Connect" + "Connect" must not fuse). */
 function cwRootText(root) {
   const node = root.nodeType === 9 ? root.documentElement : root;
-  return (node && node.textContent) || "";
+  if (!node) return "";
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentNode;
+    if (parent && /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT)$/.test(parent.nodeName)) continue;
+    parts.push(walker.currentNode.nodeValue);
+  }
+  return parts.join(" ");
 }
 
 function cwText(ctx, el) {
@@ -220,7 +229,8 @@ function cwReadCustom(ctx) {
 
 /* 2020-2022 and 2024-2026: <colab-connect-button> with an open shadow root holding #connect. */
 function cwReadShadowButton(ctx) {
-  const hosts = cwQueryAll(ctx.roots, "colab-connect-button").filter((h) => h.shadowRoot);
+  const hosts = cwQueryAll(ctx.roots, "colab-connect-button")
+    .filter((h) => h.shadowRoot && ctx.roots.indexOf(h.shadowRoot) >= 0);
   const host = hosts.find(cwShown) || hosts[0];
   if (!host) return null;
   const inner = cwCollectRoots(host.shadowRoot, ctx.depth);
@@ -352,7 +362,7 @@ function cwClosePanels(ctx) {
     const close = cwQueryUnder(ctx, panel, CW_SELECTORS.dismiss).find((b) => b !== panel);
     if (!close) continue;
     cwClick(close);
-    ctx.notes.push("closed " + panel.tagName.toLowerCase());
+    ctx.notes.push("closed " + (panel.id ? "#" + panel.id : panel.tagName.toLowerCase()));
   }
 }
 
@@ -399,11 +409,15 @@ function cwShownOrSvg(el) {
 }
 
 function cwEstimate(ctx) {
+  const pattern = new RegExp(CW_ESTIMATE.source, "gi");
   for (const root of ctx.roots) {
-    const match = CW_ESTIMATE.exec(cwRootText(root).replace(/\s+/g, " "));
-    if (match && (match[1] || match[2])) {
-      return Math.round(parseFloat(match[1] || "0") * 3600 + parseInt(match[2] || "0", 10) * 60);
+    const text = cwRootText(root).replace(/\s+/g, " ");
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match[1] || match[2]) {
+        return Math.round(parseFloat(match[1] || "0") * 3600 + parseInt(match[2] || "0", 10) * 60);
+      }
     }
+    pattern.lastIndex = 0;
   }
   return null;
 }
