@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Shared by scripts/test and scripts/run (sourced, not executed).
+# Installs what is missing on a Debian/Ubuntu machine; never reinstalls what is there.
+
+VENV="${VENV:-.venv}"
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a command as root: directly when root, else through sudo when available.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root to run: $* (run as root or install sudo)"
+    fi
+}
+
+apt_missing() {
+    local pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+            || printf '%s\n' "$pkg"
+    done
+}
+
+# apt-get install the given Debian packages that are not installed yet (update first, once).
+apt_install_missing() {
+    local missing
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        say "not a Debian-like system: skipping apt packages ($*); install their equivalents yourself"
+        return 0
+    fi
+    missing="$(apt_missing "$@" | tr '\n' ' ')"
+    if [ -z "${missing// /}" ]; then
+        return 0
+    fi
+    say "installing Debian packages: $missing"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    # shellcheck disable=SC2086  # word splitting of the package list is intended
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+}
+
+# Make sure $PYTHON is 3.11+ and can create virtual environments.
+ensure_python() {
+    if ! command -v "$PYTHON" >/dev/null 2>&1; then
+        apt_install_missing python3 python3-venv python3-pip
+    fi
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "colab-watchdog needs Python >= 3.11; $PYTHON is $("$PYTHON" -V 2>&1)"
+    if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        apt_install_missing python3-venv
+    fi
+}
+
+# Create $VENV when missing (colab-watchdog's import name `watchdog` is shared with the
+# file-system-events library, so it always gets its own environment).
+ensure_venv() {
+    ensure_python
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating the virtual environment $VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+}
