@@ -71,3 +71,20 @@ def list_tabs(host: str, port: int, timeout: float = 3.0) -> list[tuple[str, str
         for t in targets
         if isinstance(t, dict) and t.get("type") == "page"
     ]
+
+
+def colab_tabs(address: str, *, allow_remote: bool) -> list[str]:
+    """The URLs of every Colab tab open in the browser at `address` (attach mode, no URL given).
+
+    Raises ConfigError for a bad address, BrowserLost when nothing answers there.
+    """
+    from urllib.parse import urlsplit
+
+    from watchdog.core.urls import COLAB_HOST
+
+    host, port = parse_attach_address(address, allow_remote=allow_remote)
+    found: list[str] = []
+    for _, url in list_tabs(host, port):
+        if (urlsplit(url).hostname or "").lower() == COLAB_HOST and url not in found:
+            found.append(url)
+    return found

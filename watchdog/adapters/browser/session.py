@@ -25,7 +25,6 @@ from watchdog.adapters.browser.processes import kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import translating
 from watchdog.core.model import EngineStatus
-from watchdog.core.urls import COLAB_HOST
 from watchdog.errors import BrowserLost, ConfigError, PageScriptError, TabLost
 
 ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
@@ -232,17 +231,6 @@ class SeleniumBrowser:
             if target in handles and target not in claimed and same_notebook(tab_url, url):
                 return target
         return None
-
-    def discover_notebooks(self) -> list[str]:
-        """Attach mode with no notebook given: the URLs of every open Colab tab."""
-        if self._attach is None:
-            return []
-        found = []
-        for _, tab_url in attach_mod.list_tabs(*self._attach):
-            host = urlsplit(tab_url).hostname or ""
-            if host.lower() == COLAB_HOST and tab_url not in found:
-                found.append(tab_url)
-        return found
 
     def _enter(self, url: str) -> WebDriver:
         """Switch to the notebook's tab; TabLost when it is gone or shows something else."""

@@ -1,0 +1,249 @@
+"""`colab-watchdog run [URL ...]`: keep notebooks alive until SIGTERM/Ctrl+C.
+
+    colab-watchdog run https://colab.research.google.com/drive/ID [URL ...]
+        [--interval 60s] [--reconnect/--no-reconnect] [--attach 127.0.0.1:9222 |
+         --remote http://grid:4444] [--headful] [--state-file PATH] [--notify URL ...]
+        [--started-at ISO | --elapsed 3h20m] [--allow-remote-attach] [--once]
+
+With no URL and no WATCHDOG_NOTEBOOKS it starts the demo (`colab-watchdog demo`), so the
+README's run command shows something on a fresh machine; in attach mode it watches every Colab
+tab of the attached browser instead.
+
+`--once` ticks every notebook once and prints a JSON array, one object per notebook:
+    {"url": str, "title": str|null, "status": {engine status, see js/engine.js}|null,
+     "error": str|null}
+and exits 0 when every notebook was reachable and its state known (not "unknown"), else 1.
+It is the selector self-test to run after Colab changes its page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from watchdog.core.durations import parse_duration
+from watchdog.core.model import TickResult
+from watchdog.core.urls import is_colab_host
+from watchdog.errors import ConfigError, ExitCode
+
+FLAG_NAMES = {
+    "notebooks": "URL",
+    "attach_address": "--attach",
+    "remote_url": "--remote",
+    "headless": "--headful",
+    "notify": "--notify",
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="keep notebooks alive in a browser, warn before they end",
+        description="Open every notebook in a browser (launched headless, attached, or on a "
+        "Selenium Grid) and run the keep-alive engine in each tab every interval. "
+        "Stops cleanly on SIGTERM or Ctrl+C. With no notebook configured, runs the demo.",
+    )
+    parser.add_argument(
+        "urls", nargs="*", metavar="URL", help="notebook URLs (default: WATCHDOG_NOTEBOOKS)"
+    )
+    parser.add_argument("--interval", help="time between ticks, e.g. 60s (WATCHDOG_INTERVAL)")
+    parser.add_argument(
+        "--reconnect",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="click Connect/Reconnect when the runtime is disconnected (WATCHDOG_RECONNECT)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--attach",
+        metavar="ADDR",
+        help="attach to a running Chrome started with --remote-debugging-port "
+        "(e.g. 127.0.0.1:9222); its tabs and the browser are never closed",
+    )
+    mode.add_argument(
+        "--remote", metavar="URL", help="use a Selenium Grid / W3C WebDriver endpoint"
+    )
+    parser.add_argument("--headful", action="store_true", help="show the launched browser's window")
+    parser.add_argument("--state-file", metavar="PATH", help="WATCHDOG_STATE_FILE")
+    parser.add_argument(
+        "--notify",
+        metavar="URL",
+        action="append",
+        help="an apprise alert URL (repeatable; WATCHDOG_NOTIFY)",
+    )
+    started = parser.add_mutually_exclusive_group()
+    started.add_argument(
+        "--started-at",
+        metavar="ISO",
+        help="when the runtime started, if before the daemon (e.g. 2026-01-01T09:00+01:00)",
+    )
+    started.add_argument(
+        "--elapsed", metavar="DURATION", help="how long the runtime has already run, e.g. 3h20m"
+    )
+    parser.add_argument(
+        "--allow-remote-attach",
+        action="store_true",
+        default=None,
+        help="allow --attach to a non-loopback address (full control of that browser!)",
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="tick every notebook once, print the statuses as JSON, exit 0 if all are known",
+    )
+    parser.set_defaults(handler=run)
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the flags set (None = not given)."""
+    values: dict[str, Any] = {
+        "notebooks": args.urls or None,
+        "interval": args.interval,
+        "reconnect": args.reconnect,
+        "state_file": args.state_file,
+        "notify": args.notify,
+        "allow_remote_attach": args.allow_remote_attach,
+        "headless": False if args.headful else None,
+    }
+    if args.attach:
+        values.update(browser="attach", attach_address=args.attach)
+    if args.remote:
+        values.update(browser="remote", remote_url=args.remote)
+    return values
+
+
+def parse_started_at(text: str | None) -> datetime | None:
+    """--started-at as aware UTC; a time without an offset is taken as local time."""
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--started-at={text!r} is not a timestamp: use ISO 8601 such as "
+            "2026-01-01T09:00 or 2026-01-01T09:00+01:00"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()  # local time, as the user read it off a clock
+    return parsed.astimezone(UTC)
+
+
+def parse_elapsed(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ConfigError(f"--elapsed: {exc}") from None
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
+    """Set `stop` on SIGINT/SIGTERM; yields the list of signals received."""
+    received: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run(args: argparse.Namespace) -> int:
+    from loguru import logger
+
+    from watchdog.cli.compose import RunContext, build_daemon
+    from watchdog.cli.config import load_settings
+    from watchdog.cli.logging import configure_logging, shutdown_logging
+
+    context = RunContext(
+        env=dict(os.environ),
+        started_at=parse_started_at(args.started_at),
+        elapsed=parse_elapsed(args.elapsed),
+        once=args.once,
+    )
+    settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
+    configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
+    try:
+        urls = list(settings.notebooks)
+        if not urls and settings.browser == "attach":
+            urls = _attached_colab_tabs(settings.attach_address, settings.allow_remote_attach)
+        if not urls:
+            if args.once:
+                raise ConfigError(
+                    "no notebook to check: give URL arguments or set WATCHDOG_NOTEBOOKS"
+                )
+            logger.info("no notebook configured (WATCHDOG_NOTEBOOKS): starting the demo")
+            from watchdog.cli.commands.demo import DEFAULT_DURATION, run_demo
+
+            return run_demo(duration=DEFAULT_DURATION)
+        others = [url for url in urls if not is_colab_host(url)]
+        if others:
+            logger.warning(
+                "not a colab.research.google.com notebook (fine for the simulated Colab): {}",
+                ", ".join(others),
+            )
+        stop = threading.Event()
+        daemon = build_daemon(settings, urls, stop_event=stop, context=context)
+        if args.once:
+            return _print_once(daemon.run_once())
+        with stop_on_signals(stop) as received:
+            logger.info(
+                "watching {} notebook(s) every {}s in {} mode",
+                len(urls),
+                settings.interval,
+                settings.browser,
+            )
+            daemon.run()
+        logger.info("stopped")
+        return ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK
+    finally:
+        shutdown_logging()
+
+
+def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
+    from watchdog.adapters.browser.attach import colab_tabs
+    from watchdog.errors import BrowserLost, BrowserUnavailable
+
+    try:
+        urls = colab_tabs(address, allow_remote=allow_remote)
+    except BrowserLost as exc:
+        raise BrowserUnavailable(exc.message, hint=exc.hint) from exc
+    if not urls:
+        raise ConfigError(
+            f"no colab.research.google.com tab is open in the browser at {address}: open "
+            "your notebooks there, or give their URLs"
+        )
+    return urls
+
+
+def once_json(result: TickResult) -> dict[str, Any]:
+    """One notebook's `--once` object: url, title, status (engine JSON or null), error."""
+    error = result.failure
+    if error is None and result.status is not None:
+        error = result.status.error
+    return {
+        "url": result.url,
+        "title": result.title,
+        "status": None if result.status is None else result.status.to_json(),
+        "error": error,
+    }
+
+
+def _print_once(results: list[TickResult]) -> int:
+    print(json.dumps([once_json(r) for r in results], indent=2, ensure_ascii=False))
+    known = all(r.status is not None and r.status.state != "unknown" for r in results)
+    return ExitCode.OK if results and known else ExitCode.FAILURE

@@ -1,0 +1,123 @@
+"""The composition root of the daemon: Settings -> real adapters, listeners -> Daemon.
+
+    daemon = build_daemon(settings, urls, stop_event=stop, env=os.environ)
+    daemon.run()
+
+Other parts plug in here (and only here): the alert monitor (issue 4) and the systemd notifier
+(issue 5) are appended to `listeners` in `build_listeners`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
+from watchdog.adapters.clock import SystemClock
+from watchdog.daemon.loop import Daemon, DaemonConfig
+from watchdog.daemon.ports import Browser, Clock, TickListener
+from watchdog.daemon.sessions import split_notebooks
+from watchdog.settings import Settings
+
+BrowserFactory = Callable[[BrowserConfig, str], Browser]
+ENGINE_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Per-run facts that are not settings: flags of `run` and the process environment."""
+
+    env: Mapping[str, str]
+    started_at: datetime | None = None  # --started-at: the runtime started before the daemon
+    elapsed: float | None = None  # --elapsed: seconds the runtime has already run
+    once: bool = False
+
+
+def engine_options(settings: Settings) -> dict[str, Any]:
+    """The `options` argument of colabWatchdogTick (see js/engine.js)."""
+    return {
+        "reconnect": settings.reconnect,
+        "selectors": settings.selector_map(),
+        "maxDepth": ENGINE_MAX_DEPTH,
+    }
+
+
+def browser_config(settings: Settings, env: Mapping[str, str], session: int = 1) -> BrowserConfig:
+    """The adapter configuration of browser session number `session` (1-based).
+
+    In launch mode every extra session needs its own profile (`<profile>-2`, ...): one
+    Chromium profile cannot be opened twice.
+    """
+    profile: Path = settings.profile_dir
+    if session > 1:
+        profile = profile.with_name(f"{profile.name}-{session}")
+    return BrowserConfig(
+        mode=settings.browser,
+        headless=settings.headless,
+        chrome_binary=None if settings.chrome_binary is None else str(settings.chrome_binary),
+        chromedriver=None if settings.chromedriver is None else str(settings.chromedriver),
+        profile_dir=profile,
+        attach_address=settings.attach_address,
+        allow_remote_attach=settings.allow_remote_attach,
+        remote_url=settings.remote_url,
+        remote_timeout=60.0,
+        allow_driver_download=settings.allow_driver_download,
+        env=dict(env),
+    )
+
+
+def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> list[TickListener]:
+    """Every TickListener of a `run`, in call order."""
+    listeners: list[TickListener] = []
+    # issue 4 (alert monitor): append the Monitor here; it gets settings, clock and
+    #   context.started_at / context.elapsed.
+    # issue 5 (systemd notifier): append SystemdNotifier here when NOTIFY_SOCKET is in context.env.
+    return listeners
+
+
+def build_daemon(
+    settings: Settings,
+    urls: Sequence[str],
+    *,
+    stop_event: threading.Event,
+    context: RunContext,
+    extra_listeners: Sequence[TickListener] = (),
+    browser_factory: BrowserFactory | None = None,
+    clock: Clock | None = None,
+) -> Daemon:
+    """The daemon over real adapters: notebooks split over browser sessions per
+    WATCHDOG_NOTEBOOKS_PER_SESSION, the system clock, and the listeners of `build_listeners`
+    followed by `extra_listeners`."""
+    clock = clock or SystemClock()
+    factory = browser_factory or _selenium
+    groups = split_notebooks(urls, settings.notebooks_per_session)
+    if len(groups) > 1:
+        logger.info(
+            "{} notebooks over {} browser sessions ({} per session)",
+            len(urls),
+            len(groups),
+            settings.notebooks_per_session,
+        )
+        if settings.browser == "launch":
+            logger.warning(
+                "launch mode with several sessions: sessions 2.. use their own profiles "
+                "({}-2, ...), sign in there too or use remote mode",
+                settings.profile_dir,
+            )
+    sessions = [
+        (factory(browser_config(settings, context.env, n), f"session {n}"), group)
+        for n, group in enumerate(groups, start=1)
+    ]
+    listeners = [*build_listeners(settings, context, clock), *extra_listeners]
+    config = DaemonConfig(interval=settings.interval, options=engine_options(settings))
+    return Daemon(sessions, config, clock=clock, listeners=listeners, stop_event=stop_event)
+
+
+def _selenium(config: BrowserConfig, label: str) -> Browser:
+    return SeleniumBrowser(config, label=label)
