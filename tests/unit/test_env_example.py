@@ -53,3 +53,15 @@ def test_listed_values_are_the_defaults(clean_env: Path) -> None:
         if value:  # an empty value means "the default"; a written one must parse to it
             parsed = Settings(_env_file=None, **{field: value})  # type: ignore[call-arg]
             assert getattr(parsed, field) == getattr(defaults, field), name
+
+
+def test_readme_settings_table_lists_every_variable_with_its_default() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    rows = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| `(WATCHDOG_[A-Z_]+)` \| ([^|]*) \|", readme, re.MULTILINE)
+    }
+    assert set(rows) == {env_name(field) for field in Settings.model_fields}
+    for name, value, _ in example_entries():
+        if value:
+            assert rows[name].strip() == f"`{value}`", name
