@@ -353,3 +353,18 @@ def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
         "ticks_failed": raw.get("ticks_failed", 0),
         "alerts_sent": list(raw.get("alerts_sent", [])),
     }
+
+
+def status_document(state: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """`status --json` from a persisted state: exactly schema_version, daemon, notebooks."""
+    daemon = state.get("daemon") or {}
+    notebooks = state.get("notebooks") or {}
+    return {
+        "schema_version": state.get("schema_version"),
+        "daemon": {
+            "pid": daemon.get("pid"),
+            "running": bool(daemon.get("running", False)),
+            "updated_at": daemon.get("updated_at"),
+        },
+        "notebooks": [status_entry(raw, now) for raw in notebooks.values()],
+    }

@@ -1,0 +1,153 @@
+"""`status` and `test-alert`, called in-process through main([...])."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.alerts.conftest import URL, FakeClock, Receiver, tick
+from tests.alerts.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
+from watchdog.adapters.statefile import JsonStateStore
+from watchdog.cli.main import main
+from watchdog.daemon.monitor import Monitor
+
+
+def write_state(path: Path, *, age_s: float = 0.0, stop: bool = False) -> datetime:
+    """A state file as a daemon would leave it, last updated `age_s` seconds ago."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock = FakeClock(now - timedelta(seconds=age_s + 3))
+    monitor = Monitor(
+        store=JsonStateStore(path),
+        notifier=RecordingNotifier(),
+        clock=clock,
+        limits=LIMITS,
+        interval=1.0,
+        pid=777,
+    )
+    monitor.on_start()
+    monitor.on_tick(tick(clock.now()))
+    monitor.on_sweep(clock.advance(3))
+    if stop:
+        monitor.on_stop()
+    return clock.now()
+
+
+def test_status_json_has_exactly_the_documented_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "state.json"
+    updated = write_state(path, age_s=2)
+    assert main(["status", "--json", "--state-file", str(path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert list(doc) == ["schema_version", "daemon", "notebooks"]
+    assert doc["schema_version"] == 1
+    assert list(doc["daemon"]) == ["pid", "running", "updated_at"]
+    assert doc["daemon"] == {
+        "pid": 777,
+        "running": True,
+        "updated_at": updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    [nb] = doc["notebooks"]
+    assert set(nb) == NB_KEYS
+    assert len(nb) == len(NB_KEYS)
+    assert nb["url"] == URL
+    assert nb["state"] == "connected"
+    # computed at the moment of the call: started ~5 s ago with a 24 s lifetime
+    assert 15 <= nb["lifetime_remaining_s"] <= 19.5
+    assert isinstance(nb["alerts_sent"], list)
+
+
+def test_status_table_is_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "state.json"
+    write_state(path)
+    assert main(["status", "--state-file", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "daemon: pid 777, running" in out
+    assert "NOTEBOOK" in out and "LIFETIME LEFT" in out
+    assert "My training" in out and URL in out
+
+
+@pytest.mark.parametrize(
+    ("age_s", "stop", "code"),
+    [(0, False, 0), (2, False, 0), (10, False, 1), (0, True, 1)],
+    ids=["fresh", "within-3-intervals", "stale", "stopped"],
+)
+def test_status_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], age_s: float, stop: bool, code: int
+) -> None:
+    path = tmp_path / "state.json"
+    write_state(path, age_s=age_s, stop=stop)
+    assert main(["status", "--check", "--state-file", str(path)]) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    if code:
+        assert "unhealthy" in captured.err
+
+
+def test_status_without_state_file_fails_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["status", "--check", "--state-file", str(missing)]) == 1
+    assert main(["status", "--json", "--state-file", str(missing)]) == 1
+    captured = capsys.readouterr()
+    assert "colab-watchdog run" in captured.err
+    assert json.loads(captured.out)["notebooks"] == []
+
+
+def test_status_uses_watchdog_state_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "env-state.json"
+    write_state(path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WATCHDOG_STATE_FILE", str(path))
+    assert main(["status", "--check"]) == 0
+
+
+def test_test_alert_reports_each_channel(
+    receiver: Receiver,
+    refused_port: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    good = receiver.url("/ok", userinfo="user:SECRETTOKEN")
+    bad = f"json://user:SECRETTOKEN@127.0.0.1:{refused_port}/hook"
+    code = main(["test-alert", "--notify", good, "--notify", bad])
+    out = capsys.readouterr()
+    assert code == 1
+    assert f"ok      json://***@127.0.0.1:{receiver.port}/***" in out.out
+    assert f"failed  json://***@127.0.0.1:{refused_port}/***" in out.out
+    assert "1 of 2 channel(s)" in out.out
+    assert "SECRETTOKEN" not in out.out + out.err
+    [title] = receiver.titles("/ok")
+    assert title == "Colab watchdog: test alert"
+    assert "save a checkpoint now" in receiver.payloads[0][1]["message"].lower()
+
+
+def test_test_alert_all_ok_exits_0(
+    receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WATCHDOG_NOTIFY", receiver.url("/ok"))
+    assert main(["test-alert"]) == 0
+    assert "1 of 1 channel(s)" in capsys.readouterr().out
+
+
+def test_test_alert_without_channels_exits_2_with_a_hint(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WATCHDOG_NOTIFY", raising=False)
+    assert main(["test-alert"]) == 2
+    err = capsys.readouterr().err
+    assert "WATCHDOG_NOTIFY" in err
+    assert "ntfy" in err

@@ -1,0 +1,69 @@
+"""Building the alert side of a run: settings -> apprise notifier, JSON state file, Monitor.
+
+Kept apart from compose.py so the composition root only appends `build_monitor(...)`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from loguru import logger
+
+from watchdog.core.session import Limits
+from watchdog.daemon.monitor import Monitor
+from watchdog.daemon.ports import Clock
+from watchdog.settings import Settings
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        idle_timeout=settings.idle_timeout,
+        max_lifetime=settings.max_lifetime,
+        warn_before=tuple(settings.warn_before),
+    )
+
+
+def notify_urls(settings: Settings) -> list[str]:
+    return [secret.get_secret_value() for secret in settings.notify]
+
+
+def local_tz() -> tzinfo:
+    """The machine's zone, for the readable deadline in alert bodies."""
+    return datetime.now(UTC).astimezone().tzinfo or UTC
+
+
+def build_monitor(
+    settings: Settings,
+    clock: Clock,
+    *,
+    started_at: datetime | None = None,
+    elapsed: float | None = None,
+    asset: Any = None,
+) -> Monitor:
+    """The alert Monitor over the real notifier and state file.
+
+    `started_at` (`--started-at`) or `elapsed` (`--elapsed`, seconds, counted back from now)
+    says when a runtime that is already running started.
+    """
+    from watchdog.adapters.notify import AppriseNotifier
+    from watchdog.adapters.statefile import JsonStateStore
+
+    if started_at is None and elapsed is not None:
+        started_at = clock.now() - timedelta(seconds=elapsed)
+    urls = notify_urls(settings)
+    notifier = AppriseNotifier(urls, asset=asset)
+    if urls:
+        logger.info("alerts go to the log and to {}", ", ".join(notifier.labels))
+    else:
+        logger.info("alerts go to the log only (set WATCHDOG_NOTIFY or --notify for a phone)")
+    return Monitor(
+        store=JsonStateStore(settings.state_file),
+        notifier=notifier,
+        clock=clock,
+        limits=limits_of(settings),
+        interval=settings.interval,
+        started_at=started_at,
+        tz=local_tz(),
+        close_notifier=notifier.close,
+    )

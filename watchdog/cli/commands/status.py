@@ -1,0 +1,142 @@
+"""`colab-watchdog status [--json] [--check] [--state-file PATH]`: what the daemon sees.
+
+Reads the state file the daemon keeps (`WATCHDOG_STATE_FILE`); remaining times are computed
+at the moment of the call. `--json` prints exactly
+
+    {"schema_version", "daemon": {"pid", "running", "updated_at"},
+     "notebooks": [{"url", "title", "state", "started_at", "lifetime_remaining_s",
+                    "idle_remaining_s", "last_tick_at", "ticks_ok", "ticks_failed",
+                    "alerts_sent": [...]}]}
+
+`--check` (the Docker health check) exits 0 when a running daemon updated the state within
+3 intervals (the interval is stored in the state file), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from watchdog.errors import ExitCode
+
+STALE_AFTER_INTERVALS = 3
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "status",
+        help="show what the running daemon sees (from its state file)",
+        description="Show each watched notebook's state, session start, lifetime and idle "
+        "time remaining, tick counts and the alerts sent, from the daemon's state file.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 0 if a running daemon updated the state within 3 intervals, else 1 "
+        "(for health checks)",
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="the daemon's state file (default: WATCHDOG_STATE_FILE)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from watchdog.adapters.statefile import JsonStateStore
+    from watchdog.core.alerts import status_document
+
+    path = _state_path(args.state_file)
+    now = datetime.now(UTC)
+    state = JsonStateStore(path).read()
+    if state is None:
+        print(
+            f"colab-watchdog: no readable state file at {path}: is the daemon running? "
+            "(start it with `colab-watchdog run`, or pass --state-file)",
+            file=sys.stderr,
+        )
+        if args.json:
+            print(json.dumps(status_document({"schema_version": 1}, now), indent=2))
+        return ExitCode.FAILURE
+    document = status_document(state, now)
+    fresh, why = _freshness(state, now)
+    if args.json:
+        print(json.dumps(document, indent=2))
+    elif not args.check:
+        print(_table(document, why))
+    if args.check:
+        if not fresh:
+            print(f"colab-watchdog: unhealthy: {why}", file=sys.stderr)
+        return ExitCode.OK if fresh else ExitCode.FAILURE
+    return ExitCode.OK
+
+
+def _state_path(flag: Path | None) -> Path:
+    if flag is not None:
+        return flag
+    from watchdog.cli.config import load_settings
+
+    return load_settings().state_file
+
+
+def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
+    """Whether a running daemon updated the state within 3 intervals, and why (not)."""
+    daemon = state.get("daemon") or {}
+    interval = daemon.get("interval_s") or (state.get("settings") or {}).get("interval_s")
+    updated = daemon.get("updated_at")
+    if not daemon.get("running"):
+        return False, "the daemon is not running (it stopped, or never started)"
+    if not isinstance(interval, int | float) or not isinstance(updated, str):
+        return False, "the state file has no daemon heartbeat"
+    try:
+        age = (now - datetime.fromisoformat(updated.replace("Z", "+00:00"))).total_seconds()
+    except ValueError:
+        return False, f"the state file has a bad updated_at {updated!r}"
+    limit = STALE_AFTER_INTERVALS * float(interval)
+    if age > limit:
+        return False, f"last update {age:.0f}s ago, more than 3 intervals ({limit:g}s)"
+    return True, f"updated {max(age, 0):.0f}s ago"
+
+
+def _table(document: dict[str, Any], freshness: str) -> str:
+    from watchdog.core.durations import format_remaining
+
+    daemon = document["daemon"]
+    running = "running" if daemon["running"] else "stopped"
+    lines = [f"daemon: pid {daemon['pid']}, {running}, {freshness}"]
+    notebooks = document["notebooks"]
+    if not notebooks:
+        lines.append("no notebooks seen yet")
+        return "\n".join(lines)
+
+    def left(value: float | None) -> str:
+        return "-" if value is None else format_remaining(value)
+
+    header = ("NOTEBOOK", "STATE", "LIFETIME LEFT", "IDLE LEFT", "TICKS OK/FAILED", "ALERTS")
+    rows = [header]
+    for nb in notebooks:
+        alerts = nb["alerts_sent"]
+        last = alerts[-1]["kind"] if alerts else "-"
+        rows.append(
+            (
+                str(nb["title"] or nb["url"])[:40],
+                str(nb["state"]),
+                left(nb["lifetime_remaining_s"]),
+                left(nb["idle_remaining_s"]),
+                f"{nb['ticks_ok']}/{nb['ticks_failed']}",
+                f"{len(alerts)} (last: {last})" if alerts else "0",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    lines.append("")
+    lines += [f"{nb['title'] or '(untitled)'}: {nb['url']}" for nb in notebooks]
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The alert monitor: a TickListener that turns ticks into alerts and keeps the state file.
+
+    Monitor(store=..., notifier=..., clock=..., limits=..., interval=...)
+
+on_tick       fold the tick into the notebook's state (watchdog.core.alerts), render each
+              event (watchdog.core.alert_text), log it, hand it to the notifier (which only
+              queues), and save the state at once so a restart never repeats it
+on_browser_lost   one `browser-lost` per notebook until a tick succeeds again
+on_sweep      save the state with `daemon: {pid, running: true, updated_at}` (the heartbeat
+              `status --check` reads)
+on_stop       save with `running: false`, then let queued alerts go out
+
+State-file failures (StateError) are logged every time and never stop the daemon.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from loguru import logger
+
+from watchdog.core.alert_text import render
+from watchdog.core.alerts import (
+    AlertEvent,
+    NotebookState,
+    observe_browser_lost,
+    observe_tick,
+    resume,
+    status_document,
+)
+from watchdog.core.model import TickResult
+from watchdog.core.session import Limits, iso
+from watchdog.daemon.ports import Clock, Notifier, StateStore
+from watchdog.errors import StateError
+
+SCHEMA_VERSION = 1
+
+
+class Monitor:
+    """Session clock + alerts + state file, as one listener of the daemon loop."""
+
+    def __init__(
+        self,
+        *,
+        store: StateStore,
+        notifier: Notifier,
+        clock: Clock,
+        limits: Limits,
+        interval: float,
+        started_at: datetime | None = None,
+        pid: int | None = None,
+        tz: tzinfo = UTC,
+        close_notifier: Callable[[], None] | None = None,
+    ) -> None:
+        """`started_at` is the user's `--started-at`/`--elapsed` start for the runtime(s)
+        already running when the daemon starts; it applies to each notebook's first session
+        only, and a persisted live session wins over it. `tz` is the zone of the readable
+        deadline in alert bodies."""
+        self._store = store
+        self._notifier = notifier
+        self._clock = clock
+        self._limits = limits
+        self._interval = interval
+        self._hint = started_at
+        self._hint_done: set[str] = set()
+        self._pid = os.getpid() if pid is None else pid
+        self._tz = tz
+        self._close_notifier = close_notifier
+        self._lock = threading.RLock()
+        self._notebooks: dict[str, NotebookState] | None = None
+        self._running = False
+        self._updated_at: datetime | None = None
+
+    # -- TickListener -------------------------------------------------------------------------
+
+    def on_start(self) -> None:
+        with self._lock:
+            self._load()
+            self._running = True
+            self._save()
+
+    def on_tick(self, result: TickResult) -> None:
+        with self._lock:
+            notebooks = self._load()
+            nb = notebooks.get(result.url) or NotebookState(url=result.url)
+            hint = None if result.url in self._hint_done else self._hint
+            nb, events = observe_tick(nb, result, self._limits, hint)
+            notebooks[result.url] = nb
+            status = result.status
+            if status is not None and status.state in ("connected", "disconnected"):
+                self._hint_done.add(result.url)  # the hint described this first runtime only
+            self._deliver(events)
+
+    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
+        with self._lock:
+            notebooks = self._load()
+            nb = notebooks.get(url) or NotebookState(url=url)
+            nb, events = observe_browser_lost(nb, failure, at, self._limits)
+            notebooks[url] = nb
+            self._deliver(events)
+
+    def on_sweep(self, at: datetime) -> None:
+        with self._lock:
+            self._load()
+            self._running = True
+            self._save(at)
+
+    def on_stop(self) -> None:
+        with self._lock:
+            self._load()
+            self._running = False
+            self._save()
+        if self._close_notifier is not None:
+            self._close_notifier()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def snapshot(self, now: datetime | None = None) -> dict[str, Any]:
+        """The `status --json` document for this daemon, remaining times at `now`."""
+        with self._lock:
+            state = self._state()
+        return status_document(state, now or self._clock.now())
+
+    def notebook(self, url: str) -> NotebookState | None:
+        with self._lock:
+            return self._load().get(url)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _deliver(self, events: list[AlertEvent]) -> None:
+        if not events:
+            return
+        self._save()  # recorded before sending: a crash now loses an alert, never repeats one
+        for event in events:
+            title, body = render(event, self._tz)
+            logger.bind(alert=event.kind, notebook=event.url).warning(
+                "ALERT {} | {}", title, body.replace("\n", " | ")
+            )
+            try:
+                self._notifier.send(title, body)
+            except Exception:
+                logger.exception("handing the alert to the notifier failed: {}", title)
+
+    def _load(self) -> dict[str, NotebookState]:
+        if self._notebooks is not None:
+            return self._notebooks
+        now = self._clock.now()
+        try:
+            raw = self._store.load()
+        except StateError as exc:
+            logger.error("{}; starting from an empty state", exc)
+            raw = {}
+        notebooks: dict[str, NotebookState] = {}
+        for url, record in (raw.get("notebooks") or {}).items():
+            try:
+                notebooks[url] = resume(NotebookState.from_json(record), now, self._limits)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                logger.warning("state file: dropping the unreadable record of {} ({})", url, exc)
+        self._notebooks = notebooks
+        return notebooks
+
+    def _state(self) -> dict[str, Any]:
+        notebooks = self._load()
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "daemon": {
+                "pid": self._pid,
+                "running": self._running,
+                "updated_at": None if self._updated_at is None else iso(self._updated_at),
+                "interval_s": self._interval,
+            },
+            "settings": {
+                "interval_s": self._interval,
+                "idle_timeout_s": self._limits.idle_timeout,
+                "max_lifetime_s": self._limits.max_lifetime,
+                "warn_before_s": list(self._limits.warn_before),
+            },
+            "notebooks": {url: nb.to_json(self._limits) for url, nb in notebooks.items()},
+        }
+
+    def _save(self, at: datetime | None = None) -> None:
+        self._updated_at = at or self._clock.now()
+        try:
+            self._store.save(self._state())
+        except StateError as exc:
+            logger.error("{}; the daemon keeps running without saving", exc)
