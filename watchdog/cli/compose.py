@@ -75,8 +75,12 @@ def browser_config(settings: Settings, env: Mapping[str, str], session: int = 1)
 def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> list[TickListener]:
     """Every TickListener of a `run`, in call order."""
     listeners: list[TickListener] = []
-    # issue 4 (alert monitor): append the Monitor here; it gets settings, clock and
-    #   context.started_at / context.elapsed.
+    if not context.once:  # --once is a self-test: no alerts, no state-file writes
+        from watchdog.cli.alerting import build_monitor
+
+        listeners.append(
+            build_monitor(settings, clock, started_at=context.started_at, elapsed=context.elapsed)
+        )
     # issue 5 (systemd notifier): append SystemdNotifier here when NOTIFY_SOCKET is in context.env.
     return listeners
 
