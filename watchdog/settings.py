@@ -356,6 +356,11 @@ class Settings(BaseSettings):
             load_selector_file(value)
         return value
 
+    @field_validator("browser", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level(cls, value: Any) -> Any:

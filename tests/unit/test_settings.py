@@ -102,6 +102,13 @@ def test_json_list_and_bare_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.interval == 30.0
 
 
+def test_browser_mode_and_log_level_are_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATCHDOG_BROWSER", " Attach ")
+    monkeypatch.setenv("WATCHDOG_LOG_LEVEL", "warn")
+    s = load_settings()
+    assert s.browser == "attach" and s.log_level == "WARNING"
+
+
 def test_warn_before_none_disables_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WATCHDOG_WARN_BEFORE", "none")
     assert load_settings().warn_before == ()
