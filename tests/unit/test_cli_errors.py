@@ -117,3 +117,33 @@ def test_bad_dotenv_value_names_the_file(
     code, _, err = run_cli(capsys, "snippet")
     assert code == 2
     assert "WATCHDOG_IDLE_TIMEOUT='forever' (in .env)" in one_error_line(err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needles"),
+    [
+        (["run", "--interval", "5x"], ["--interval='5x'", "500ms"]),
+        (["run", "--interval", "2h"], ["--interval", "WATCHDOG_IDLE_TIMEOUT"]),
+        (["run", "ftp://host/nb"], ["'ftp://host/nb'", "http(s)"]),
+        (["run", "--attach", "10.0.0.1:9222"], ["--attach", "10.0.0.1:9222", "loopback"]),
+        (["run", "--remote", "ftp://grid"], ["--remote='ftp://grid'", "http"]),
+    ],
+)
+def test_run_refuses_bad_input_before_starting_a_browser(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needles: list[str]
+) -> None:
+    code, out, err = run_cli(capsys, *argv)
+    assert out == ""
+    assert code == 2
+    line = one_error_line(err)
+    for needle in needles:
+        assert needle in line
+
+
+def test_run_never_shows_a_notify_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys, "run", "--notify", SECRET, "--notify", "bad-AAHsecretTokenPart"
+    )
+    assert code == 2
+    assert "--notify=<redacted>" in one_error_line(err)
+    assert "AAHsecretTokenPart" not in out + err and "987654321" not in out + err
