@@ -1,0 +1,98 @@
+"""`colab-watchdog login`: sign in to Google once, on the watchdog's own browser profile.
+
+Starts Chrome/Chromium *without* WebDriver (Google refuses sign-in in automated browsers) on
+WATCHDOG_PROFILE_DIR, opens Colab's sign-in page and waits until the user closes the browser.
+Later `colab-watchdog run` reuses the signed-in profile headless.
+
+Without a display (a server, a container) it exits 2 and explains the alternatives: attach mode
+to a browser on your desktop, or a profile directory copied from a machine with one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
+
+LOGIN_URL = "https://accounts.google.com/ServiceLogin?continue=https://colab.research.google.com/"
+NO_DISPLAY = (
+    "no display available (DISPLAY and WAYLAND_DISPLAY are unset): `login` opens a browser "
+    "window. On a server, use attach mode instead: on your desktop start Chrome with "
+    "--remote-debugging-port=9222 --user-data-dir=<a dedicated dir> (Chrome 136+ requires "
+    "one), sign in there, forward the port (ssh -L 9222:127.0.0.1:9222 ...) and run "
+    "`colab-watchdog run --attach 127.0.0.1:9222`; or copy a signed-in profile to "
+    "WATCHDOG_PROFILE_DIR"
+)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "login",
+        help="sign in to Google on the watchdog's browser profile (opens a window)",
+        description="Open Chrome/Chromium (without automation) on the watchdog's profile "
+        "(WATCHDOG_PROFILE_DIR) at Colab's sign-in page; sign in, then close the browser. "
+        "`run` then reuses the signed-in profile headless.",
+    )
+    parser.set_defaults(handler=run)
+
+
+def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """True when a browser window can be shown (always on macOS and Windows)."""
+    if not platform.startswith("linux"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def browser_command(binary: str, profile: Path, *, as_root: bool) -> list[str]:
+    """The command line of the sign-in browser: the profile, no automation flags."""
+    command = [
+        binary,
+        f"--user-data-dir={profile}",
+        "--no-first-run",
+        "--no-default-browser-check",
+    ]
+    if as_root:
+        command.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    command.append(LOGIN_URL)
+    return command
+
+
+def run(args: argparse.Namespace) -> int:
+    from watchdog.adapters.browser.driver import resolve_browser_binary
+    from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
+    from watchdog.adapters.browser.translate import INSTALL_HINT
+    from watchdog.cli.config import load_settings
+
+    settings = load_settings({})
+    env = dict(os.environ)
+    if not has_display(env):
+        raise ConfigError(NO_DISPLAY)
+    explicit = None if settings.chrome_binary is None else str(settings.chrome_binary)
+    binary = resolve_browser_binary(explicit, env)
+    if binary is None:
+        raise BrowserUnavailable("no Chrome or Chromium found", hint=INSTALL_HINT)
+    profile = ensure_profile_dir(settings.profile_dir)
+    clean_stale_locks(profile)
+    command = browser_command(binary, profile, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+    print(f"Opening {Path(binary).name} on the profile {profile}.")
+    print("Sign in to Google there, open Colab once, then close the browser window.")
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        raise BrowserUnavailable(f"cannot start {binary}: {exc.strerror}") from exc
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+        return ExitCode.INTERRUPTED
+    if code != 0:
+        print(f"The browser exited with status {code}.", file=sys.stderr)
+        return ExitCode.FAILURE
+    print("Done. `colab-watchdog run URL` now uses this signed-in profile (headless).")
+    return ExitCode.OK
