@@ -6,11 +6,13 @@ Layout (the architecture in file names):
                         rendering. Standard library only; no I/O, no clock reads.
     watchdog/daemon/    the tick loop; talks to the outside only through the ports in ports.py.
     watchdog/adapters/  the outside world: Selenium browser, apprise notifier, JSON state file,
-                        system clock, systemd notify. Adapters never import each other or the daemon.
+                        system clock, systemd notify. Adapters never import each other or the
+                        daemon.
     watchdog/cli/       the composition root: reads settings, configures logging, builds adapters.
     watchdog/sim/       a simulated Colab page and server for the demo and the tests.
     watchdog/notebook.py  in-notebook deadline helper (standard library only).
-    js/                 the keep-alive engine and its console-snippet wrapper (shipped in the wheel).
+    js/                 the keep-alive engine and its console-snippet wrapper (shipped in the
+                        wheel).
 """
 
 __version__ = "0.1.0"
