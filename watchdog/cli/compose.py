@@ -81,7 +81,11 @@ def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> li
         listeners.append(
             build_monitor(settings, clock, started_at=context.started_at, elapsed=context.elapsed)
         )
-    # issue 5 (systemd notifier): append SystemdNotifier here when NOTIFY_SOCKET is in context.env.
+    notify_socket = context.env.get("NOTIFY_SOCKET")
+    if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
+        from watchdog.adapters.systemd import SystemdNotifier
+
+        listeners.append(SystemdNotifier(notify_socket))
     return listeners
 
 
