@@ -29,7 +29,7 @@ FIND_CONNECT = {
 }
 FIND_CONNECT["2023"] = FIND_CONNECT["2021"]
 
-CLICK_CONNECT = "arguments[0].click();"
+CLICK_CONNECT = "arguments[0].click(); return window.__sim.state;"
 
 
 @pytest.fixture
@@ -41,18 +41,24 @@ def connect_el(driver: Any, era: str) -> Any:
     return driver.execute_script(FIND_CONNECT[era])
 
 
-def click_dialog_button(driver: Any, name: str, which: str) -> None:
-    """Click the primary/secondary button of the named sim dialog, whatever its style."""
-    driver.execute_script(
-        """
+def click_dialog_button(driver: Any, name: str, which: str) -> str:
+    """Click the primary/secondary button of the named sim dialog, whatever its style.
+
+    Returns the page state right after the click (read in the same script, so no timer ran).
+    """
+    return str(
+        driver.execute_script(
+            """
         const d = document.querySelector('[data-sim-dialog="' + arguments[0] + '"]');
         const slot = arguments[1] === 'primary' ? 'primaryAction' : 'secondaryAction';
         const id = arguments[1] === 'primary' ? 'ok' : 'cancel';
         const b = d.querySelector('[slot="' + slot + '"]') || d.querySelector('#' + id);
         b.click();
+        return window.__sim.state;
         """,
-        name,
-        which,
+            name,
+            which,
+        )
     )
 
 
@@ -62,7 +68,7 @@ def click_dialog_button(driver: Any, name: str, which: str) -> None:
 def test_page_idle_disconnects_without_keepalive(
     driver: Any, sim_server: SimServer, era: str
 ) -> None:
-    open_sim_page(driver, sim_server.page_url(era=era, idle=1))
+    open_sim_page(driver, sim_server.page_url(era=era, idle=2))
     assert connect_el(driver, era) is not None
     assert sim(driver, "s.state") == "connected"
 
@@ -249,8 +255,7 @@ def test_lifetime_disconnects_despite_activity_and_reconnect_starts_fresh(
     assert sim_counters(driver)["interactions"] > 0
     assert sim(driver, "s.lifetimeRemaining()") is None
 
-    click_dialog_button(driver, "runtime-disconnected", "primary")
-    assert sim(driver, "s.state") == "connecting"
+    assert click_dialog_button(driver, "runtime-disconnected", "primary") == "connecting"
     wait_until(lambda: sim(driver, "s.state") == "connected", timeout=10)
     counters = sim_counters(driver)
     assert counters["reconnects"] == 1
@@ -267,8 +272,7 @@ def test_connect_button_reconnects_when_disconnected(
     open_sim_page(driver, sim_server.page_url(era=era, state="disconnected", connect_delay=0.3))
     assert sim(driver, "s.state") == "disconnected"
     assert sim(driver, "s.idleRemaining()") is None
-    driver.execute_script(CLICK_CONNECT, connect_el(driver, era))
-    assert sim(driver, "s.state") == "connecting"
+    assert driver.execute_script(CLICK_CONNECT, connect_el(driver, era)) == "connecting"
     wait_until(lambda: sim(driver, "s.state") == "connected", timeout=10)
     counters = sim_counters(driver)
     assert counters["reconnects"] == 1
@@ -278,7 +282,7 @@ def test_connect_button_reconnects_when_disconnected(
 
 @pytest.mark.browser
 def test_initial_connecting_state_becomes_connected(driver: Any, sim_server: SimServer) -> None:
-    open_sim_page(driver, sim_server.page_url(era=2021, state="connecting", connect_delay=0.5))
+    open_sim_page(driver, sim_server.page_url(era=2021, state="connecting", connect_delay=3))
     label = driver.execute_script(
         "return document.querySelector('colab-connect-button').shadowRoot"
         ".querySelector('#connect').textContent"
@@ -354,8 +358,8 @@ def test_idle_prompt_confirm_counts_and_resets_idle(driver: Any, sim_server: Sim
 
 @pytest.mark.browser
 def test_unconfirmed_prompt_does_not_block_disconnect(driver: Any, sim_server: SimServer) -> None:
-    open_sim_page(driver, sim_server.page_url(era=2025, idle=1))
-    sim(driver, "s.showPrompt()")
+    open_sim_page(driver, sim_server.page_url(era=2025, idle=2))
+    assert sim(driver, "(s.showPrompt(), s.openPanels())") == ["idle-prompt"]
     wait_until(lambda: sim(driver, "s.state") == "disconnected", timeout=10)
     assert sim(driver, "s.openPanels()") == ["runtime-disconnected"]
     assert sim_counters(driver)["promptsConfirmed"] == 0
@@ -458,10 +462,13 @@ def test_dropdown_menu_is_a_panel_and_colab_global_probe(
     assert sim(driver, "s.openPanels()") == ["resources"]
     assert sim_counters(driver)["panelsOpened"] == 2
 
-    open_sim_page(driver, sim_server.page_url(era=2025, **{"global": 1}))
+    open_sim_page(driver, sim_server.page_url(era=2025, global_=1, dialogs="mwc-md"))
     assert driver.execute_script("return window.colab.global.notebook.kernel.isConnected()")
     sim(driver, "s.disconnect()")
     assert not driver.execute_script("return window.colab.global.notebook.kernel.isConnected()")
+    assert driver.execute_script(
+        "return !!document.querySelector('mwc-dialog md-text-button[slot=primaryAction]')"
+    )
 
 
 def test_standalone_main_prints_a_working_url(capsys: pytest.CaptureFixture[str]) -> None:

@@ -130,10 +130,11 @@ class SimServer:
         """URL of the notebook page; `name` gives a distinct path `/notebook/<name>`.
 
         Parameters become the query string (`era=2025, idle=5` -> `?era=2025&idle=5`);
-        booleans become 1/0 and None values are left out.
+        booleans become 1/0, None values are left out, and a trailing underscore is dropped
+        from a name (`global_=1` -> `global=1`).
         """
         path = "/notebook" if name is None else f"/notebook/{name}"
-        query = {k: _query_value(v) for k, v in params.items() if v is not None}
+        query = {k.rstrip("_"): _query_value(v) for k, v in params.items() if v is not None}
         return f"{self.base_url}{path}" + (f"?{urlencode(query)}" if query else "")
 
     def url(self, path: str) -> str:

@@ -31,7 +31,7 @@
     captcha_after: num("captcha_after", 0),
     usage_limit_after: num("usage_limit_after", 0),
     estimate: num("estimate", 0),
-    dialogs: ["paper", "mwc", "md"].includes(q.get("dialogs")) ? q.get("dialogs")
+    dialogs: ["paper", "mwc", "md", "mwc-md"].includes(q.get("dialogs")) ? q.get("dialogs")
       : ({ "2019": "paper", "2021": "paper", "2023": "mwc", "2025": "md" })[era],
     global: q.get("global") === "1",
     title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
@@ -335,7 +335,7 @@
       const paper = h("paper-dialog", { role: role, opened: true, "aria-modal": "true" }, [
         h("h2", { text: opts.title }), ...body, h("div", { class: "buttons" }, btnEls)]);
       outer = h(opts.wrapper || "colab-dialog", {}, [paper]);
-    } else if (style === "mwc") {
+    } else if (style === "mwc" || style === "mwc-md") {
       const d = h("mwc-dialog", { role: role, open: true, heading: opts.title }, [...body, ...btnEls]);
       outer = opts.wrapper ? h(opts.wrapper, {}, [d]) : d;
     } else {
