@@ -130,8 +130,8 @@ class NoClose:
 
 @pytest.fixture
 def launched(tmp_path: Path) -> Iterator[SeleniumBrowser]:
+    """A launch-mode SeleniumBrowser, not started yet; closed afterwards."""
     browser = SeleniumBrowser(launch_config(tmp_path))
-    browser.start()
     try:
         yield browser
     finally:

@@ -89,7 +89,12 @@ class SeleniumBrowser:
         return self._driver
 
     def start(self) -> None:
-        """Start, attach or connect. Raises BrowserUnavailable (or BrowserLost when attaching)."""
+        """Start, attach or connect. Raises BrowserUnavailable (or BrowserLost when attaching).
+
+        Starting again ends the previous session first (never two browsers on one profile).
+        """
+        if self._driver is not None:
+            self._end_session(grace=0)
         self._tabs.clear()
         self._spare.clear()
         if self.config.mode == "remote":
@@ -220,6 +225,8 @@ class SeleniumBrowser:
                 self._spare.remove(spare)
                 driver.switch_to.window(spare)
             else:
+                # New Window needs a live current window; the current one may be the lost tab.
+                driver.switch_to.window(handles[0])
                 driver.switch_to.new_window("tab")
             self._tabs[url] = driver.current_window_handle
             driver.get(url)
