@@ -191,6 +191,20 @@ def test_dispatched_events_reset_idle_but_mousemove_does_not(
 
 
 @pytest.mark.browser
+def test_late_activity_finds_runtime_gone_even_when_timers_are_throttled(
+    driver: Any, sim_server: SimServer
+) -> None:
+    # tick_ms=600000: the page's own timer never runs during this test (a throttled tab).
+    open_sim_page(driver, sim_server.page_url(era=2025, idle=1.5, tick_ms=600000))
+    start = driver.execute_script("return performance.now()")
+    wait_until(lambda: driver.execute_script("return performance.now()") - start > 2000, timeout=10)
+    after_click = driver.execute_script("document.body.click(); return window.__sim.state")
+    assert after_click == "disconnected"
+    assert sim(driver, "s.disconnectReason") == "idle"
+    assert sim_counters(driver)["disconnects"] == 1
+
+
+@pytest.mark.browser
 def test_busy_cell_blocks_idle_disconnect_until_it_finishes(
     driver: Any, sim_server: SimServer
 ) -> None:

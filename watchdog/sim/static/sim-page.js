@@ -34,6 +34,7 @@
     dialogs: ["paper", "mwc", "md", "mwc-md"].includes(q.get("dialogs")) ? q.get("dialogs")
       : ({ "2019": "paper", "2021": "paper", "2023": "mwc", "2025": "md" })[era],
     global: q.get("global") === "1",
+    tick_ms: Math.max(10, num("tick_ms", 100)),
     title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
   };
   document.title = P.title;
@@ -490,8 +491,12 @@
   }
 
   // ---------------------------------------------------------------- activity
+  // Timers in background tabs are throttled (to once a minute after 5 min hidden), so every
+  // reader and every input first catches up with page time: activity that arrives after the
+  // idle deadline finds the runtime already gone, exactly as if the timer had fired on time.
   for (const type of ACTIVITY_EVENTS) {
     document.addEventListener(type, () => {
+      tick();
       counters.interactions++;
       resetIdle();
     }, true);
@@ -530,7 +535,7 @@
   if (P.busy) setBusy(true);
   renderBusy();
   renderSummary();
-  setInterval(tick, 100);
+  setInterval(tick, P.tick_ms);
 
   if (P.global) {
     window.colab = { global: { notebook: { kernel: {
@@ -541,22 +546,28 @@
 
   window.__sim = {
     params: P,
-    counters: counters,
+    get counters() { tick(); return counters; },
     events: events,
-    get state() { return S.state; },
-    get busy() { return S.busy; },
-    get disconnectReason() { return S.disconnectReason; },
-    openPanels: () => Object.keys(S.panels).sort(),
-    idleRemaining: () => (S.state === "connected" && S.idleDeadline !== null
-      ? Math.max(0, S.idleDeadline - now()) : null),
-    lifetimeRemaining: () => (S.state === "connected" && P.lifetime > 0
-      ? Math.max(0, P.lifetime - (now() - S.runtimeStart)) : null),
+    get state() { tick(); return S.state; },
+    get busy() { tick(); return S.busy; },
+    get disconnectReason() { tick(); return S.disconnectReason; },
+    openPanels: () => { tick(); return Object.keys(S.panels).sort(); },
+    idleRemaining: () => {
+      tick();
+      return S.state === "connected" && S.idleDeadline !== null
+        ? Math.max(0, S.idleDeadline - now()) : null;
+    },
+    lifetimeRemaining: () => {
+      tick();
+      return S.state === "connected" && P.lifetime > 0
+        ? Math.max(0, P.lifetime - (now() - S.runtimeStart)) : null;
+    },
     disconnect: (reason) => disconnect(reason || "hook"),
     showPrompt: showPrompt,
     showCaptcha: showCaptcha,
     hideCaptcha: hideCaptcha,
     showUsageLimit: showUsageLimit,
-    setBusy: (value) => setBusy(value),
+    setBusy: (value) => { tick(); setBusy(value); },
   };
   log("ready", P.era + "/" + P.lang + "/" + P.state);
 })();
