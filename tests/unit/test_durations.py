@@ -64,6 +64,11 @@ def test_parse_duration_rejects_with_what_is_accepted(text: str) -> None:
         parse_duration(text)
 
 
+def test_negative_duration_says_so() -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        parse_duration("-10s")
+
+
 def test_parse_duration_error_names_the_text() -> None:
     with pytest.raises(ValueError, match="'5x'"):
         parse_duration("5x")

@@ -37,6 +37,8 @@ def parse_duration(text: str) -> float:
     raw = text.strip() if isinstance(text, str) else text
     if not isinstance(raw, str) or not raw:
         raise ValueError(f"empty duration: use {ACCEPTED}")
+    if raw.startswith("-"):
+        raise ValueError(f"invalid duration {text!r}: it must not be negative; use {ACCEPTED}")
     if _BARE.fullmatch(raw):
         return _finite(float(raw), text)
     total = 0.0
