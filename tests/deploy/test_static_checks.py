@@ -62,8 +62,12 @@ def test_every_ignored_hadolint_rule_is_explained() -> None:
     assert not (ROOT / ".hadolint.yaml").exists(), "ignore rules next to the line, with a reason"
 
 
-def test_shellcheck_install_script() -> None:
-    proc = run([venv_tool("shellcheck"), "--shell=sh", str(INSTALL_SH)])
+@pytest.mark.parametrize(
+    "script", [INSTALL_SH, ROOT / "tests" / "deploy" / "install_grid.sh"], ids=lambda p: p.name
+)
+def test_shellcheck_install_scripts(script: Path) -> None:
+    # -x follows `source scripts/lib.sh` (paths relative to the repository root).
+    proc = run([venv_tool("shellcheck"), "-x", str(script.relative_to(ROOT))], cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -4,7 +4,8 @@ A unix datagram socket bound in a temp dir stands in for systemd's notify socket
 (a subprocess, launch mode, real headless Chromium, the simulated Colab, interval 1 s) must send
 READY=1 once, then WATCHDOG=1 after every sweep, and STOPPING=1 on SIGTERM. While its browser
 is frozen (SIGSTOP) the loop cannot complete a sweep, so the pings must stop: that is what lets
-systemd's WatchdogSec restart a hung daemon.
+systemd's WatchdogSec restart a hung daemon. The Docker HEALTHCHECK (`status --check`) passes
+while the daemon runs and fails once it stopped.
 """
 
 from __future__ import annotations
@@ -124,13 +125,14 @@ def test_ready_then_watchdog_pings_only_while_the_loop_runs(
         "NOTIFY_SOCKET": notify_socket.path,
         "WATCHDOG_STATE_FILE": str(tmp_path / "state.json"),
         "WATCHDOG_PROFILE_DIR": str(tmp_path / "profile"),
+        "WATCHDOG_INTERVAL": "1s",
         "WATCHDOG_IDLE_TIMEOUT": "30s",
         "WATCHDOG_MAX_LIFETIME": "1h",
         "WATCHDOG_WARN_BEFORE": "none",
     }
     url = sim_server.page_url(era=2025, idle=30)
     proc = subprocess.Popen(
-        [*colab_watchdog(), "run", url, "--interval", "1s"],
+        [*colab_watchdog(), "run", url],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -148,6 +150,17 @@ def test_ready_then_watchdog_pings_only_while_the_loop_runs(
         pings = [t for t, f in notify_socket.messages if is_ping(f)]
         assert len(pings) >= 3 and all(t >= ready_at for t in pings)
         assert sum("READY=1" in f for _, f in notify_socket.messages) == 1
+        # The Docker HEALTHCHECK command agrees: a live daemon wrote its state recently.
+        health = subprocess.run(
+            [*colab_watchdog(), "status", "--check"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert health.returncode == 0, health.stdout + health.stderr
 
         # Freeze the browser: the loop blocks inside a WebDriver call and must stop pinging.
         frozen = browser_processes(daemon)
@@ -165,6 +178,16 @@ def test_ready_then_watchdog_pings_only_while_the_loop_runs(
         proc.send_signal(signal.SIGTERM)
         notify_socket.receive_until(lambda f: "STOPPING=1" in f, timeout=30)
         assert proc.wait(timeout=30) == 0
+        stopped = subprocess.run(
+            [*colab_watchdog(), "status", "--check"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert stopped.returncode == 1, "healthy after the daemon stopped"
     finally:
         for process in frozen:
             with contextlib.suppress(psutil.NoSuchProcess):
