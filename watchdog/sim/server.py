@@ -22,12 +22,20 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 DEFAULT_TITLE = "sim_notebook.ipynb - Colab"
+# Concatenated, in this order, into one function scope (they share its variables).
+PAGE_SCRIPTS = ("sim-state.js", "sim-view.js", "sim-dialogs.js", "sim-page.js")
 _ERAS = ("2019", "2021", "2023", "2025")
 
 
 @cache
 def _static(name: str) -> str:
     return (resources.files("watchdog.sim") / "static" / name).read_text(encoding="utf-8")
+
+
+@cache
+def _page_js() -> str:
+    parts = "\n".join(_static(name) for name in PAGE_SCRIPTS)
+    return f'(function () {{\n"use strict";\n{parts}\n}})();'
 
 
 def render_notebook(query: str) -> str:
@@ -38,7 +46,7 @@ def render_notebook(query: str) -> str:
         _static("notebook.html")
         .replace("{{title}}", html.escape(title))
         .replace("{{elements_js}}", _static("sim-elements.js"))
-        .replace("{{page_js}}", _static("sim-page.js"))
+        .replace("{{page_js}}", _page_js())
     )
 
 

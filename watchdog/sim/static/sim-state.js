@@ -1,0 +1,94 @@
+/* Simulated Colab: parameters, labels, counters and the state record.
+ *
+ * Parameters come from the query string (watchdog/sim/README.md lists them). Page time is
+ * performance.now() in seconds.
+ * Not a standalone script: the server concatenates sim-state.js, sim-view.js, sim-dialogs.js
+ * and sim-page.js (in that order) into ONE function scope (see server.py PAGE_SCRIPTS).
+ */
+const q = new URLSearchParams(location.search);
+function num(name, dflt) {
+  const raw = q.get(name);
+  if (raw === null || raw === "") return dflt;
+  const v = Number(raw);
+  return Number.isFinite(v) ? v : dflt;
+}
+const ERA_VALUES = ["2019", "2021", "2023", "2025"];
+const era = ERA_VALUES.includes(q.get("era")) ? q.get("era") : "2025";
+const P = {
+  era: era,
+  lang: ["en", "es", "tr", "ru"].includes(q.get("lang")) ? q.get("lang") : "en",
+  idle: num("idle", 10),
+  lifetime: num("lifetime", 0),
+  age: num("age", 0),
+  state: ["connected", "disconnected", "connecting"].includes(q.get("state"))
+    ? q.get("state") : "connected",
+  connect_delay: num("connect_delay", 1),
+  busy: q.get("busy") === "1" || q.get("busy") === "true",
+  prompt_after: num("prompt_after", 0),
+  prompt_every: num("prompt_every", 0),
+  captcha_after: num("captcha_after", 0),
+  usage_limit_after: num("usage_limit_after", 0),
+  estimate: num("estimate", 0),
+  dialogs: ["paper", "mwc", "md", "mwc-md"].includes(q.get("dialogs")) ? q.get("dialogs")
+    : ({ "2019": "paper", "2021": "paper", "2023": "mwc", "2025": "md" })[era],
+  global: q.get("global") === "1",
+  tick_ms: Math.max(10, num("tick_ms", 100)),
+  title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
+};
+document.title = P.title;
+
+const LABELS = {
+  en: { connect: "Connect", reconnect: "Reconnect", connecting: "Connecting...",
+        connected: "Connected", connectedTo: "Connected to", close: "Close" },
+  es: { connect: "Conectar", reconnect: "Volver a conectar", connecting: "Conectando...",
+        connected: "Conectado", connectedTo: "Conectado a", close: "Cerrar" },
+  tr: { connect: "Bağlan", reconnect: "Yeniden bağlan", connecting: "Bağlanıyor...",
+        connected: "Bağlandı", connectedTo: "Bağlı:", close: "Kapat" },
+  ru: { connect: "Подключиться", reconnect: "Переподключиться", connecting: "Подключение...",
+        connected: "Подключено", connectedTo: "Подключено к", close: "Закрыть" },
+};
+const T = LABELS[P.lang];
+const ACTIVITY_EVENTS = ["click", "keydown", "mousedown", "pointerdown", "wheel", "touchstart"];
+const TOUCH_EVENTS = ACTIVITY_EVENTS.concat(
+  ["mouseup", "pointerup", "keyup", "keypress", "focusin", "input", "change", "touchend"]);
+const DISCONNECT_TEXT =
+  "Your runtime has been disconnected due to inactivity or reaching its maximum duration.";
+
+const now = () => performance.now() / 1000;
+const t0 = now();
+const counters = { interactions: 0, disconnects: 0, panelsOpened: 0, reconnects: 0,
+                   promptsConfirmed: 0, captchaTouches: 0, connectClicks: 0 };
+const S = {
+  state: P.state,
+  everConnected: P.state === "connected",
+  busy: false,
+  busySince: 0,
+  lastFinished: null,
+  idleDeadline: null,
+  runtimeStart: null,
+  connectingUntil: null,
+  disconnectReason: null,
+  nextPrompt: P.prompt_after > 0 ? t0 + P.prompt_after : null,
+  captchaAt: P.captcha_after > 0 ? t0 + P.captcha_after : null,
+  usageLimitAt: P.usage_limit_after > 0 ? t0 + P.usage_limit_after : null,
+  panels: {},  // name -> element
+  captchaObserver: null,
+};
+const events = [];
+function log(type, detail) {
+  events.push({ t: Math.round((now() - t0) * 1000) / 1000, type: type, detail: detail || null });
+  if (events.length > 500) events.shift();
+}
+
+// ---------------------------------------------------------------- helpers
+function h(tag, attrs, children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "text") el.textContent = v;
+    else if (k === "class") el.className = v;
+    else if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children || []) el.append(c);
+  return el;
+}
+function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
