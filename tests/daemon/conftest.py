@@ -24,7 +24,7 @@ from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
 
 ENGINE_OPTIONS = {"reconnect": False, "selectors": None, "maxDepth": 8}
-READ_SIM = (
+READ_SIM = IDLE_READ = (
     "const s = window.__sim; return s ? {state: s.state, disconnects: s.counters.disconnects, "
     "interactions: s.counters.interactions, panels: s.openPanels().length} : null;"
 )
