@@ -117,6 +117,23 @@ def test_reconnect_label_after_a_disconnect_reads_disconnected(
         assert (status["state"], status["dialog"]) == ("disconnected", None), era
 
 
+def test_structural_probes_fall_back_in_order(driver: Any, sim_server: SimServer) -> None:
+    load(driver, sim_server, era="2025")
+    remove_sparklines = (
+        "document.querySelector('colab-connect-button').shadowRoot"
+        ".querySelectorAll('colab-usage-sparkline').forEach((e) => e.remove())"
+    )
+    driver.execute_script(remove_sparklines)
+    assert tick(driver, sim_server)["probe"] == "2025:shadow/tooltiptext"
+    load(driver, sim_server, era="2021", lang="es")
+    driver.execute_script(
+        "const root = document.querySelector('colab-connect-button').shadowRoot;"
+        "root.querySelector('colab-usage-display').replaceWith('Conectado');"
+    )
+    status = tick(driver, sim_server)
+    assert (status["state"], status["probe"]) == ("connected", "2021:shadow/label")
+
+
 # ----------------------------------------------------------------------------- activity
 
 
@@ -247,6 +264,28 @@ def test_unknown_dialog_is_left_open_with_its_text(driver: Any, sim_server: SimS
         "text": "Something new Do it",
     }
     assert driver.execute_script("return !!document.getElementById('mystery') && !window.__clicked")
+
+
+@pytest.mark.parametrize("style", ["paper", "mwc", "md", "mwc-md"])
+def test_every_dialog_markup_style(driver: Any, sim_server: SimServer, style: str) -> None:
+    load(driver, sim_server, era="2025", lang="ru", dialogs=style, connect_delay=0.3)
+    sim(driver, "s.showPrompt()")
+    status = tick(driver, sim_server)
+    assert (status["dialog"]["kind"], status["dialog"]["action"]) == ("idle-prompt", "confirmed")
+    sim(driver, "s.disconnect('idle')")
+    status = tick(driver, sim_server)
+    assert status["dialog"]["kind"] == "runtime-disconnected"
+    assert status["dialog"]["action"] == "left-open"
+    status = tick(driver, sim_server, reconnect=True)
+    assert status["dialog"]["action"] == "reconnect"
+    wait_until(lambda: sim(driver, "s.state") == "connected", timeout=10)
+    sim(driver, "s.showCaptcha()")
+    status = tick(driver, sim_server, reconnect=True)
+    assert (status["captcha"], status["acted"]) == (True, "none")
+    counters = sim_counters(driver)
+    assert (counters["promptsConfirmed"], counters["reconnects"]) == (1, 1)
+    assert counters["captchaTouches"] == 0
+    assert sim(driver, "s.openPanels()") == ["captcha"]
 
 
 # ----------------------------------------------------------------------------- captcha
