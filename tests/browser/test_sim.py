@@ -295,6 +295,30 @@ def test_connect_button_reconnects_when_disconnected(
 
 
 @pytest.mark.browser
+def test_persist_keeps_the_runtime_across_reloads(driver: Any, sim_server: SimServer) -> None:
+    url = sim_server.page_url("persisted", era=2025, idle=60, lifetime=100, age=50, persist=1)
+    open_sim_page(driver, url)
+    before = sim(driver, "(document.body.click(), s.lifetimeRemaining())")
+    assert before <= 50
+    driver.refresh()
+    wait_until(lambda: driver.execute_script("return !!window.__sim"), timeout=15)
+    assert sim(driver, "s.lifetimeRemaining()") <= before, "a reload must not renew the runtime"
+    assert sim_counters(driver)["interactions"] == 1
+    sim(driver, "s.disconnect()")
+    driver.refresh()
+    wait_until(lambda: driver.execute_script("return !!window.__sim"), timeout=15)
+    assert sim(driver, "s.state") == "disconnected"
+    assert sim(driver, "s.openPanels()") == []
+    assert sim_counters(driver)["disconnects"] == 1
+
+    # Without persist a reload is a new page with a new runtime.
+    open_sim_page(driver, sim_server.page_url("not-persisted", era=2025, lifetime=100, age=50))
+    driver.refresh()
+    wait_until(lambda: driver.execute_script("return !!window.__sim"), timeout=15)
+    assert sim(driver, "s.lifetimeRemaining()") > 45
+
+
+@pytest.mark.browser
 def test_initial_connecting_state_becomes_connected(driver: Any, sim_server: SimServer) -> None:
     open_sim_page(driver, sim_server.page_url(era=2021, state="connecting", connect_delay=3))
     label = driver.execute_script(

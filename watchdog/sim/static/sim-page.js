@@ -6,13 +6,15 @@
  * and sim-page.js (in that order) into ONE function scope (see server.py PAGE_SCRIPTS).
  */
 // ---------------------------------------------------------------- state machine
-function startRuntime() {
+/* fresh=false resumes a restored runtime (persist=1) instead of starting a new one. */
+function startRuntime(fresh) {
   S.state = "connected";
+  if (fresh !== false) S.runtimeStart = now() - (S.runtimeStart === null ? P.age : 0);
   S.everConnected = true;
-  S.runtimeStart = now() - (S.runtimeStart === null ? P.age : 0);
   S.idleDeadline = P.idle > 0 ? now() + P.idle : null;
   S.connectingUntil = null;
   log("connected");
+  saveState();
   renderAll();
 }
 function startConnecting() {
@@ -20,6 +22,7 @@ function startConnecting() {
   S.connectingUntil = now() + Math.max(0, P.connect_delay);
   closeDialog("runtime-disconnected");
   log("connecting");
+  saveState();
   renderAll();
 }
 function reconnect(via) {
@@ -38,6 +41,7 @@ function disconnect(reason) {
   if (S.busy) setBusy(false, true);
   closeDialog("idle-prompt");
   log("disconnect", reason);
+  saveState();
   renderAll();
   showDialog("runtime-disconnected", {
     title: "Runtime disconnected",
@@ -110,9 +114,11 @@ function renderAll() {
 }
 
 // ---------------------------------------------------------------- boot
+const restored = restoreState();
 buildToolbar();
-if (S.state === "connected") startRuntime();
+if (S.state === "connected") startRuntime(!restored);
 else if (S.state === "connecting") startConnecting();
+window.addEventListener("pagehide", saveState);
 if (P.busy) setBusy(true);
 renderBusy();
 renderSummary();

@@ -33,6 +33,7 @@ const P = {
     : ({ "2019": "paper", "2021": "paper", "2023": "mwc", "2025": "md" })[era],
   global: q.get("global") === "1",
   tick_ms: Math.max(10, num("tick_ms", 100)),
+  persist: q.get("persist") === "1",
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
 };
 document.title = P.title;
@@ -74,6 +75,31 @@ const S = {
   panels: {},  // name -> element
   captchaObserver: null,
 };
+
+// persist=1: the runtime outlives the page, as a real Colab VM does. State, the runtime's
+// start (as wall-clock epoch seconds) and counters are kept in sessionStorage (per tab and
+// URL) and restored on reload; the idle timer restarts with the page.
+const STORE_KEY = "colab-watchdog-sim:" + location.pathname + location.search;
+function saveState() {
+  if (!P.persist) return;
+  const startEpoch = S.runtimeStart === null ? null : Date.now() / 1000 - (now() - S.runtimeStart);
+  sessionStorage.setItem(STORE_KEY, JSON.stringify({
+    state: S.state, everConnected: S.everConnected, startEpoch: startEpoch,
+    disconnectReason: S.disconnectReason, counters: counters }));
+}
+function restoreState() {
+  if (!P.persist) return false;
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null"); } catch (e) { saved = null; }
+  if (!saved) return false;
+  S.state = saved.state;
+  S.everConnected = Boolean(saved.everConnected);
+  S.disconnectReason = saved.disconnectReason || null;
+  S.runtimeStart = saved.startEpoch === null ? null : now() - (Date.now() / 1000 - saved.startEpoch);
+  Object.assign(counters, saved.counters || {});
+  return true;
+}
+
 const events = [];
 function log(type, detail) {
   events.push({ t: Math.round((now() - t0) * 1000) / 1000, type: type, detail: detail || null });
