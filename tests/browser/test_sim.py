@@ -529,3 +529,25 @@ def test_standalone_main_prints_a_working_url(capsys: pytest.CaptureFixture[str]
         stop.set()
         thread.join(timeout=10)
     assert codes == [0]
+
+
+def test_server_delay_head_and_not_found(fresh_sim_server: SimServer) -> None:
+    import time
+
+    url = fresh_sim_server.page_url("slow", era=2025)
+    head = urllib.request.Request(url, method="HEAD")
+    assert urllib.request.urlopen(head, timeout=5).status == 200
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(fresh_sim_server.url("/nope"), timeout=5)
+    assert info.value.code == 404
+
+    fresh_sim_server.delay(0.5)
+    started = time.monotonic()
+    assert urllib.request.urlopen(url, timeout=10).status == 200
+    assert time.monotonic() - started >= 0.4
+    fresh_sim_server.reset()
+    assert fresh_sim_server.requests == [
+        "/notebook/slow?era=2025",
+        "/nope",
+        "/notebook/slow?era=2025",
+    ]
