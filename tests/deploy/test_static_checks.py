@@ -7,6 +7,7 @@ checks a schema cannot make, and `systemd-analyze verify` on the unit.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -134,6 +135,16 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in env.items()}
 
 
+def check_browser_profile(name: str, service: dict[str, Any], env: dict[str, str]) -> None:
+    """The node forces one persistent profile: on a volume, one session at a time."""
+    extra = json.loads(env["SE_NODE_STEREOTYPE_EXTRA"])
+    (flag,) = [a for a in extra["goog:chromeOptions"]["args"] if a.startswith("--user-data-dir=")]
+    profile = flag.split("=", 1)[1]
+    assert any(str(v).endswith(":" + profile) for v in service["volumes"]), f"{name}: {profile}"
+    assert env["SE_NODE_MAX_SESSIONS"] == "1", f"{name}: a profile opens only once"
+    assert service.get("hostname"), f"{name}: a fixed hostname keeps profile locks recognisable"
+
+
 @pytest.mark.parametrize("path", COMPOSE_FILES, ids=lambda p: p.name)
 def test_compose_semantics(path: Path) -> None:
     services = load_compose(path)["services"]
@@ -144,10 +155,12 @@ def test_compose_semantics(path: Path) -> None:
         if image.startswith("selenium/"):
             tag = image.rpartition(":")[2]
             assert re.fullmatch(r"\d+\.\d+\.\d+-\d{8}", tag), f"{name}: pin {image}"
-            if "hub" not in image:
+            if "hub" not in image and "entrypoint" not in service:  # a browser node
                 assert service["shm_size"] == "2gb", f"{name}: Chromium needs shm_size: 2gb"
-                timeout = environment(service)["SE_NODE_SESSION_TIMEOUT"]
+                env = environment(service)
+                timeout = env["SE_NODE_SESSION_TIMEOUT"]
                 assert int(timeout) >= 3600, f"{name}: raise SE_NODE_SESSION_TIMEOUT to hours"
+                check_browser_profile(name, service, env)
         for target in service.get("depends_on", {}):
             assert target in services, f"{name} depends on unknown service {target}"
     main = services["watchdog"]
