@@ -83,6 +83,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.payloads: list[tuple[str, dict[str, Any]]] = []
+        self.arrivals: list[tuple[datetime, str]] = []  # (wall-clock UTC, title) per delivery
         self.hits: dict[str, int] = {}
         self.release = threading.Event()
         self.lock = threading.Lock()
@@ -102,8 +103,10 @@ class Receiver:
                     self.send_response(500)
                     self.end_headers()
                     return
+                payload = _json.loads(data or b"{}")
                 with receiver.lock:
-                    receiver.payloads.append((path, _json.loads(data or b"{}")))
+                    receiver.payloads.append((path, payload))
+                    receiver.arrivals.append((datetime.now(UTC), str(payload.get("title"))))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
