@@ -53,9 +53,18 @@ class SeleniumGrid:
     """Starts `java -jar <jar> standalone` and waits until GET /status says value.ready."""
 
     def __init__(
-        self, jar: Path, *, max_sessions: int = 3, session_timeout: int = 3600, boot: float = 90
+        self,
+        jar: Path,
+        *,
+        max_sessions: int = 3,
+        session_timeout: int = 3600,
+        boot: float = 90,
+        stereotype_args: list[str] | None = None,
     ) -> None:
+        """`stereotype_args` configures one Chrome slot whose stereotype carries these
+        goog:chromeOptions args, as docker-selenium's SE_NODE_STEREOTYPE_EXTRA does."""
         self.jar = jar
+        self.stereotype_args = stereotype_args
         self.max_sessions = max_sessions
         self.session_timeout = session_timeout
         self.boot = boot
@@ -63,7 +72,29 @@ class SeleniumGrid:
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_after_s = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._config: Path | None = None
         self._log = tempfile.NamedTemporaryFile(prefix="selenium-grid-", suffix=".log")  # noqa: SIM115
+
+    def _config_file(self) -> list[str]:
+        if self.stereotype_args is None:
+            return []
+        stereotype = {
+            "browserName": "chrome",
+            "platformName": "linux",
+            "goog:chromeOptions": {"args": self.stereotype_args},
+        }
+        driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+        config = Path(self._log.name).with_suffix(".toml")
+        config.write_text(
+            "[node]\ndetect-drivers = false\n"
+            "[[node.driver-configuration]]\n"
+            'display-name = "Chromium"\n'
+            f"webdriver-executable = {json.dumps(driver)}\n"
+            f"max-sessions = {self.max_sessions}\n"
+            f"stereotype = '{json.dumps(stereotype)}'\n"
+        )
+        self._config = config
+        return ["--config", str(config)]
 
     def __enter__(self) -> SeleniumGrid:
         started = time.monotonic()
@@ -73,6 +104,7 @@ class SeleniumGrid:
                 "-jar",
                 str(self.jar),
                 "standalone",
+                *self._config_file(),
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -167,4 +199,6 @@ class SeleniumGrid:
                 continue
         psutil.wait_procs(tree, timeout=10)
         self._proc = None
+        if self._config is not None:
+            self._config.unlink(missing_ok=True)
         self._log.close()
