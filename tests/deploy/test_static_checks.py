@@ -163,6 +163,12 @@ def test_compose_semantics(path: Path) -> None:
                 check_browser_profile(name, service, env)
         for target in service.get("depends_on", {}):
             assert target in services, f"{name} depends on unknown service {target}"
+    for name, service in watchdogs.items():
+        # Set in compose, not only in the image: env_file (a copied .env.example) would
+        # otherwise override the image's value with an empty one, moving state off the volume.
+        state = environment(service)["WATCHDOG_STATE_FILE"]
+        mounts = [str(v).split(":")[1] for v in service["volumes"]]
+        assert any(state.startswith(m + "/") for m in mounts), f"{name}: {state} not on a volume"
     main = services["watchdog"]
     assert main["restart"] == "unless-stopped"
     assert main["env_file"] == ".env"
