@@ -142,13 +142,19 @@ def test_activity_restarts_idle_timer_without_opening_anything(
     driver: Any, sim_server: SimServer, era: str
 ) -> None:
     load(driver, sim_server, era=era, idle=4)
-    wait_until(lambda: sim(driver, "s.idleRemaining()") < 2.5, timeout=10)
-    before = sim_counters(driver)["interactions"]
-    status = tick(driver, sim_server)
+    wait_until(lambda: sim(driver, "s.idleRemaining()") < 3, timeout=10)
+    before_counters = sim_counters(driver)
+    # Read the idle timer right before and right after the tick, in the same script.
+    before, after, status = driver.execute_script(
+        ENGINE + "\nconst before = window.__sim.idleRemaining();"
+        "const status = colabWatchdogTick(arguments[0]);"
+        "return [before, window.__sim.idleRemaining(), status];",
+        {"reconnect": False, "selectors": None, "maxDepth": 8},
+    )
     assert status["acted"] == "activity"
-    assert sim(driver, "s.idleRemaining()") > 3, "the idle timer did not restart"
+    assert before < 3 and after > 3.5, "the idle timer did not restart"
     counters = sim_counters(driver)
-    assert counters["interactions"] > before
+    assert counters["interactions"] > before_counters["interactions"]
     assert counters["panelsOpened"] == 0
     assert counters["connectClicks"] == 0
     assert sim(driver, "s.openPanels()") == []
