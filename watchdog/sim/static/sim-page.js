@@ -138,7 +138,13 @@ window.__sim = {
   get state() { tick(); return S.state; },
   get busy() { tick(); return S.busy; },
   get disconnectReason() { tick(); return S.disconnectReason; },
-  openPanels: () => { tick(); return Object.keys(S.panels).sort(); },
+  // Prunes panels removed from the DOM by anything but the page (that is not "closing" them
+  // through the UI, but they are gone all the same).
+  openPanels: () => {
+    tick();
+    for (const [name, el] of Object.entries(S.panels)) if (!el.isConnected) delete S.panels[name];
+    return Object.keys(S.panels).sort();
+  },
   idleRemaining: () => {
     tick();
     return S.state === "connected" && S.idleDeadline !== null
