@@ -56,9 +56,12 @@ const CW_CAPTCHA_TEXT = /recaptcha|i'?m not a robot|no soy un robot|ben robot de
 
 const CW_SELECTORS = {
   dialogs: "colab-dialog, paper-dialog, mwc-dialog, md-dialog, dialog, [role=dialog], [role=alertdialog]",
-  panels: "colab-sessions-dialog, colab-resources-panel, colab-resource-panel, #resources-panel, [role=dialog][aria-label=Resources]",
+  panels: "colab-sessions-dialog, colab-resources-panel, colab-resource-panel, #resources-panel, " +
+    "[role=dialog][aria-label=Resources]",
   captcha: "colab-recaptcha-dialog, iframe[src*=recaptcha], .g-recaptcha",
-  dialogButtons: "[slot=primaryAction], [slot=secondaryAction], #ok, #cancel, [dialog-confirm], [dialog-dismiss], paper-button, mwc-button, md-text-button, md-filled-button, md-outlined-button, button",
+  dialogButtons: "[slot=primaryAction], [slot=secondaryAction], #ok, #cancel, [dialog-confirm], " +
+    "[dialog-dismiss], paper-button, mwc-button, md-text-button, md-filled-button, " +
+    "md-outlined-button, button",
   confirm: "[slot=primaryAction], #ok, [dialog-confirm]",
   dismiss: ".dismiss, [dialog-dismiss], #cancel, #close, [slot=secondaryAction], [aria-label=Close]",
   busyTrue: ".cell.running, .cell-execution.running, .cell-execution.pending",
@@ -81,7 +84,8 @@ function colabWatchdogTick(options) {
 }
 
 function cwContext(options) {
-  const depth = Number.isInteger(options.maxDepth) && options.maxDepth >= 0 ? options.maxDepth : CW_DEFAULT_DEPTH;
+  const given = options.maxDepth;
+  const depth = Number.isInteger(given) && given >= 0 ? given : CW_DEFAULT_DEPTH;
   return {
     reconnect: options.reconnect === true,
     custom: options.selectors || {},
@@ -98,15 +102,15 @@ function cwRunTick(ctx, status) {
   status.probe = reading.probe;
   status.busy = cwBusy(ctx);
   status.remaining_estimate_s = cwEstimate(ctx);
-  const dialog = cwFirstDialog(ctx);
+  const dialog = cwMainDialog(ctx);
   if (status.captcha) {
     // A human must act: report what is showing, touch nothing, make no activity.
-    if (dialog) status.dialog = cwDescribe(ctx, dialog, "left-open");
-    return;
+    if (dialog) status.dialog = cwDescribe(dialog, "left-open");
+  } else {
+    if (dialog) cwHandleDialog(ctx, dialog, status);
+    cwClosePanels(ctx);
+    if (status.acted === "none") cwActOnState(ctx, reading, status);
   }
-  if (dialog) cwHandleDialog(ctx, dialog, status);
-  cwClosePanels(ctx);
-  if (status.acted === "none") cwActOnState(ctx, reading, status);
   if (ctx.notes.length) status.probe += "; " + ctx.notes.join("; ");
 }
 
@@ -211,9 +215,16 @@ function cwContains(outer, inner) {
 
 /* ---------- state of the connect button ---------- */
 
+/* The first probe that reads a known state wins; an unknown reading is kept only as a last word. */
 function cwReadState(ctx) {
-  return cwReadCustom(ctx) || cwReadShadowButton(ctx) || cwReadToolbarButton(ctx) ||
-    cwReadNotebookApi() || {state: "unknown", probe: "none", button: null};
+  const probes = [cwReadCustom, cwReadShadowButton, cwReadToolbarButton, cwReadNotebookApi];
+  let fallback = null;
+  for (const probe of probes) {
+    const reading = probe(ctx);
+    if (reading && reading.state !== "unknown") return reading;
+    fallback = fallback || reading;
+  }
+  return fallback || {state: "unknown", probe: "none", button: null};
 }
 
 function cwReadCustom(ctx) {
@@ -222,7 +233,7 @@ function cwReadCustom(ctx) {
   }
   const button = cwCustom(ctx, "connect")[0];
   if (!button) return null;
-  const structural = cwStructural(ctx, button);
+  const structural = cwStructural(ctx, button, button);
   const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
   return {state: state, probe: "custom:selectors", button: button};
 }
@@ -234,7 +245,8 @@ function cwReadShadowButton(ctx) {
   const host = hosts.find(cwShown) || hosts[0];
   if (!host) return null;
   const inner = cwCollectRoots(host.shadowRoot, ctx.depth);
-  const button = cwQueryAll(inner, "#connect")[0] || cwQueryAll(inner, "colab-toolbar-button, paper-button, md-text-button, button")[0] || host;
+  const button = cwQueryAll(inner, "#connect")[0] ||
+    cwQueryAll(inner, "colab-toolbar-button, paper-button, md-text-button, button")[0] || host;
   const modern = cwQueryAll(inner, "colab-usage-sparkline, md-text-button, [tooltiptext]").length > 0;
   const era = modern ? "2025" : "2021";
   const structural = cwStructural(ctx, host.shadowRoot, button);
@@ -250,7 +262,8 @@ function cwReadToolbarButton(ctx) {
   if (!button) return null;
   const structural = cwStructural(ctx, button, button);
   const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
-  return {state: state, probe: "2019:" + cwInRoot(button) + "/" + (structural || "label"), button: button};
+  const probe = "2019:" + cwInRoot(button) + "/" + (structural || "label");
+  return {state: state, probe: probe, button: button};
 }
 
 /* Last resort: the undocumented page object; it can vanish at any Colab release. */
@@ -320,8 +333,18 @@ function cwOpenDialogs(ctx) {
   return ctx.dialogs;
 }
 
-function cwFirstDialog(ctx) {
-  return cwOpenDialogs(ctx).find((d) => !d.matches(CW_SELECTORS.captcha)) || null;
+/* The open dialog that matters most (a prompt before a disconnect notice before the rest),
+ * as {el, kind, text}; captcha dialogs are never candidates. */
+function cwMainDialog(ctx) {
+  const order = ["idle-prompt", "runtime-disconnected", "usage-limit", "unknown"];
+  const found = cwOpenDialogs(ctx)
+    .filter((d) => !d.matches(CW_SELECTORS.captcha))
+    .map((d) => {
+      const text = cwText(ctx, d);
+      return {el: d, kind: cwDialogKind(text), text: text};
+    });
+  found.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  return found[0] || null;
 }
 
 function cwDialogKind(text) {
@@ -331,22 +354,21 @@ function cwDialogKind(text) {
   return "unknown";
 }
 
-function cwDescribe(ctx, dialog, action) {
-  const text = cwText(ctx, dialog);
-  return {kind: cwDialogKind(text), action: action, text: text.slice(0, CW_TEXT_LIMIT)};
+function cwDescribe(dialog, action) {
+  return {kind: dialog.kind, action: action, text: dialog.text.slice(0, CW_TEXT_LIMIT)};
 }
 
 /* Confirm an idle prompt; reconnect from "Runtime disconnected" only when allowed; leave the rest. */
 function cwHandleDialog(ctx, dialog, status) {
-  const info = cwDescribe(ctx, dialog, "left-open");
-  if (info.kind === "idle-prompt") {
-    const ok = cwDialogButton(ctx, dialog, null);
-    if (ok) { cwClick(ok); info.action = "confirmed"; }
-  } else if (info.kind === "runtime-disconnected" && ctx.reconnect) {
-    const again = cwDialogButton(ctx, dialog, CW_LABELS.reconnect);
-    if (again) { cwClick(again); info.action = "reconnect"; status.acted = "reconnect"; }
+  let action = "left-open";
+  if (dialog.kind === "idle-prompt") {
+    const ok = cwDialogButton(ctx, dialog.el, null);
+    if (ok) { cwClick(ok); action = "confirmed"; }
+  } else if (dialog.kind === "runtime-disconnected" && ctx.reconnect) {
+    const again = cwDialogButton(ctx, dialog.el, CW_LABELS.reconnect);
+    if (again) { cwClick(again); action = "reconnect"; status.acted = "reconnect"; }
   }
-  status.dialog = info;
+  status.dialog = cwDescribe(dialog, action);
 }
 
 /* The button labelled `pattern`, or (pattern null) the dialog's confirming action. */

@@ -294,6 +294,15 @@ def test_every_dialog_markup_style(driver: Any, sim_server: SimServer, style: st
     assert sim(driver, "s.openPanels()") == ["captcha"]
 
 
+def test_prompt_is_confirmed_even_behind_another_dialog(driver: Any, sim_server: SimServer) -> None:
+    load(driver, sim_server, era="2023")
+    sim(driver, "s.showUsageLimit()")
+    sim(driver, "s.showPrompt()")
+    status = tick(driver, sim_server)
+    assert (status["dialog"]["kind"], status["dialog"]["action"]) == ("idle-prompt", "confirmed")
+    assert sim(driver, "s.openPanels()") == ["usage-limit"]
+
+
 # ----------------------------------------------------------------------------- captcha
 
 
@@ -456,13 +465,25 @@ def test_depth_bound_limits_the_shadow_search(driver: Any, sim_server: SimServer
 
 
 def test_page_object_is_a_last_resort_probe(driver: Any, sim_server: SimServer) -> None:
-    load(driver, sim_server, era="2025", **{"global": 1})
+    load(driver, sim_server, era="2025", global_=1)
     assert tick(driver, sim_server)["probe"] == "2025:shadow/sparkline"  # DOM first
     driver.execute_script("document.getElementById('toolbar-host').remove()")
     status = tick(driver, sim_server)
     assert (status["state"], status["probe"]) == ("connected", "api:colab.global.notebook")
     driver.execute_script("delete window.colab")
     assert tick(driver, sim_server)["state"] == "unknown"
+
+
+def test_unreadable_button_falls_back_to_the_page_object(
+    driver: Any, sim_server: SimServer
+) -> None:
+    load(driver, sim_server, era="2021", state="disconnected", global_=1)
+    driver.execute_script(
+        "const b = document.querySelector('colab-connect-button').shadowRoot"
+        ".querySelector('#connect'); b.textContent = '\u2301';"  # an icon only: no label
+    )
+    status = tick(driver, sim_server)
+    assert (status["state"], status["probe"]) == ("disconnected", "api:colab.global.notebook")
 
 
 def test_engine_never_throws(driver: Any, sim_server: SimServer) -> None:
