@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +16,18 @@ from tests.alerts.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.main import main
 from watchdog.daemon.monitor import Monitor
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """test-alert configures loguru for the process (stderr sink, redacting patcher): undo it."""
+    yield
+    from loguru import logger
+
+    logger.remove()
+    logger.configure(patcher=lambda record: None)
+    logger.add(lambda message: sys.stderr.write(message))  # noqa: PLW0108  (stderr of the moment)
+    logging.basicConfig(handlers=[], force=True)
 
 
 def write_state(path: Path, *, age_s: float = 0.0, stop: bool = False) -> datetime:
