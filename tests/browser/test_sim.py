@@ -561,3 +561,14 @@ def test_server_delay_head_and_not_found(fresh_sim_server: SimServer) -> None:
         "/nope",
         "/notebook/slow?era=2025",
     ]
+
+
+def test_standalone_main_port_in_use_exits_2(
+    fresh_sim_server: SimServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from watchdog.sim.__main__ import main
+
+    assert main(["--port", str(fresh_sim_server.port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{fresh_sim_server.port}" in err
+    assert "--port" in err
