@@ -130,7 +130,7 @@ def test_browser_lost_recovers_at_once_and_ticks_the_rest_of_the_session() -> No
     daemon.sweep()
     assert browser.count("recover") == 1
     assert browser.count("open", B) == 2  # reopened after the recovery
-    assert [r.ok for r in listener.ticks] == [False, True]
+    assert [(r.url, r.ok) for r in listener.ticks] == [(A, False), (A, True), (B, True)]
     daemon.sweep()
     assert listener.ticks[-2].ok and listener.ticks[-1].ok
 
@@ -279,3 +279,18 @@ def test_run_once_returns_one_result_per_notebook_and_closes() -> None:
     results = daemon.run_once()
     assert [r.url for r in results] == [A, B]
     assert browser.calls[-1] == ("close", "")
+
+
+def test_at_most_one_immediate_recovery_per_sweep() -> None:
+    daemon, browser, clock, _ = make([A, B, C])
+    daemon.start()
+    browser.faults[A] = raising(BrowserLost("invalid session id"))  # recovery never helps
+    daemon.sweep()
+    assert browser.count("recover") == 1
+    assert browser.count("tick", A) == 2  # the failure, and the retry after recovering
+    clock.advance(10)
+    daemon.sweep()
+    assert browser.count("recover") == 1  # it died again right after recovering: back off
+    clock.advance(10)
+    daemon.sweep()
+    assert browser.count("recover") == 2

@@ -45,7 +45,7 @@ class _Session:
     notebooks: list[_Notebook]
     up: bool = False
     started: bool = False  # start() succeeded once: later revivals use recover()
-    failures: int = 0  # consecutive failed start/recover attempts
+    failures: int = 0  # browser losses and failed revivals since the last good tick
     due: float = 0.0
     lost_reported: bool = False
     last_failure: str = ""
@@ -179,15 +179,23 @@ class Daemon:
             if not self._revive(session):
                 return [self._failed(nb.url, session.last_failure) for nb in session.notebooks]
         results = []
+        revived = False
         for nb in session.notebooks:
-            if self.stop_event.is_set():
+            if self.stop_event.is_set() or not session.up:
                 break
-            if is_due(self.clock.monotonic(), nb.due, slack=slack):
-                results.append(self._tick(session, nb))
-            # The browser died during this tick: one immediate recovery attempt, so the
-            # other notebooks of this session are ticked in this sweep after all.
-            if not session.up and not self._revive(session):
+            if not is_due(self.clock.monotonic(), nb.due, slack=slack):
+                continue
+            results.append(self._tick(session, nb))
+            if session.up or revived or session.failures > 1:
+                continue
+            # The browser just died (first failure since a good tick): one immediate recovery
+            # attempt, then this notebook is ticked again and the others follow in this sweep.
+            # Later failures wait for their backoff, so a browser that keeps dying cannot
+            # cause a recovery loop.
+            revived = True
+            if not self._revive(session):
                 break
+            results.append(self._tick(session, nb))
         return results
 
     def _tick(self, session: _Session, nb: _Notebook) -> TickResult:
@@ -198,10 +206,10 @@ class Daemon:
         try:
             status, title = self._open_and_tick(session.browser, nb)
         except BrowserLost as exc:
+            failure = f"browser lost: {exc}"
             session.up = False
-            session.last_failure = failure = f"browser lost: {exc}"
-            session.due = 0.0
             nb.needs_open = True
+            self._session_failed(session, failure)
         except TabLost as exc:
             nb.needs_open = True
             failure = f"tab lost: {exc}"
@@ -214,6 +222,7 @@ class Daemon:
         if failure is None:
             nb.failures = 0
             nb.due = 0.0
+            self._session_ok(session)
             _log_tick(result)
         elif session.up:
             nb.failures += 1
@@ -255,7 +264,6 @@ class Daemon:
         Returns False (and schedules the next attempt with backoff) when that fails.
         With `first`, BrowserUnavailable propagates.
         """
-        now = self.clock.monotonic()
         try:
             if session.started:
                 session.browser.recover()
@@ -264,15 +272,12 @@ class Daemon:
         except BrowserUnavailable as exc:
             if first:
                 raise
-            self._revive_failed(session, f"browser unavailable: {exc}", now)
+            self._session_failed(session, f"browser unavailable: {exc}")
             return False
         except Exception as exc:
-            self._revive_failed(session, f"{type(exc).__name__}: {exc}", now)
+            self._session_failed(session, f"{type(exc).__name__}: {exc}")
             return False
-        if session.lost_at is not None:
-            logger.info("{}: browser recovered after {:.1f}s", session.label, now - session.lost_at)
         session.up, session.started = True, True
-        session.failures, session.lost_reported, session.lost_at = 0, False, None
         for nb in session.notebooks:
             nb.needs_open = True
             try:
@@ -280,14 +285,26 @@ class Daemon:
                 nb.needs_open = False
             except BrowserLost as exc:
                 session.up = False
-                self._revive_failed(session, f"browser lost: {exc}", now)
+                self._session_failed(session, f"browser lost: {exc}")
                 return False
             except Exception as exc:
                 # Retried by the notebook's next tick (needs_open stays set).
                 logger.warning("opening {} failed: {}", nb.url, exc)
         return True
 
-    def _revive_failed(self, session: _Session, failure: str, now: float) -> None:
+    def _session_ok(self, session: _Session) -> None:
+        """A good tick: the session's failure episode (if any) is over."""
+        if session.lost_at is not None:
+            logger.info(
+                "{}: browser recovered after {:.1f}s",
+                session.label,
+                self.clock.monotonic() - session.lost_at,
+            )
+        session.failures, session.lost_reported, session.lost_at = 0, False, None
+
+    def _session_failed(self, session: _Session, failure: str) -> None:
+        """The browser died or could not be revived: back off; report a lasting loss once."""
+        now = self.clock.monotonic()
         session.failures += 1
         session.last_failure = failure
         if session.lost_at is None:
@@ -296,7 +313,7 @@ class Daemon:
             now, session.failures, base=self.config.interval, cap=self.config.max_backoff
         )
         logger.warning(
-            "{}: browser not available ({} attempt(s), next in {:.0f}s): {}",
+            "{}: browser lost ({} failure(s) in a row, next recovery in {:.0f}s): {}",
             session.label,
             session.failures,
             session.due - now,
