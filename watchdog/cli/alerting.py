@@ -15,6 +15,10 @@ from watchdog.daemon.monitor import Monitor
 from watchdog.daemon.ports import Clock
 from watchdog.settings import Settings
 
+# How long a stopping daemon waits for queued alerts: SIGTERM must end the daemon within ~2 s,
+# so a hanging endpoint may lose its last alert (it is in the log either way).
+CLOSE_TIMEOUT_S = 1.0
+
 
 def limits_of(settings: Settings) -> Limits:
     return Limits(
@@ -65,5 +69,5 @@ def build_monitor(
         interval=settings.interval,
         started_at=started_at,
         tz=local_tz(),
-        close_notifier=notifier.close,
+        close_notifier=lambda: notifier.close(timeout=CLOSE_TIMEOUT_S),
     )
