@@ -229,12 +229,11 @@ class AppriseNotifier:
     def _live_channels(self) -> list[Channel]:
         return [c for c in self.channels if c.invalid is None]
 
-    @staticmethod
-    def _work(channel: Channel, q: queue.Queue[tuple[str, str] | None]) -> None:
+    def _work(self, channel: Channel, q: queue.Queue[tuple[str, str] | None]) -> None:
         while True:
             item = q.get()
-            if item is None:
-                return
+            if item is None or self._stopping.is_set():
+                return  # closed: what is still queued is in the log already
             title, body = item
             outcome = _outcome(channel, title, body)
             if outcome.ok:
