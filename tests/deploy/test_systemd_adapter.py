@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from watchdog.adapters.systemd import SdNotify, SystemdNotifier, socket_address
+from watchdog.adapters.systemd import SdNotify, SystemdNotifier, check_interval, socket_address
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.errors import ConfigError
 
@@ -108,3 +108,16 @@ def test_missing_socket_is_reported_not_raised(tmp_path: Path) -> None:
     notify = SdNotify(str(tmp_path / "nobody-listens.sock"))
     assert notify.send("WATCHDOG=1") is False
     assert notify.send("WATCHDOG=1") is False  # still no exception
+
+
+def test_interval_must_fit_the_systemd_watchdog(
+    listener_socket: tuple[str, socket.socket],
+) -> None:
+    path, _ = listener_socket
+    SystemdNotifier(path, interval=60, watchdog_usec="300000000")  # WatchdogSec=300: fine
+    SystemdNotifier(path, interval=600, watchdog_usec=None)  # no WatchdogSec: anything goes
+    check_interval(600, "")
+    with pytest.raises(ConfigError, match=r"WATCHDOG_INTERVAL \(150s\).*WatchdogSec \(300s\)"):
+        SystemdNotifier(path, interval=150, watchdog_usec="300000000")
+    with pytest.raises(ConfigError, match="WATCHDOG_USEC"):
+        check_interval(60, "five minutes")

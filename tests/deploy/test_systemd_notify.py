@@ -27,8 +27,6 @@ import pytest
 from tests.helpers import chrome_paths
 from watchdog.sim import SimServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 
 class NotifyListener:
     """A bound AF_UNIX datagram socket collecting (monotonic time, fields) messages."""
@@ -109,6 +107,43 @@ def is_ping(fields: list[str]) -> bool:
     return "WATCHDOG=1" in fields
 
 
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("WATCHDOG_", "NOTIFY_SOCKET"))
+    }
+    env |= {
+        "WATCHDOG_STATE_FILE": str(tmp_path / "state.json"),
+        "WATCHDOG_PROFILE_DIR": str(tmp_path / "profile"),
+    }
+    return env
+
+
+def test_an_interval_too_long_for_watchdogsec_is_refused_at_start(
+    notify_socket: NotifyListener, tmp_path: Path
+) -> None:
+    env = clean_env(tmp_path) | {
+        "NOTIFY_SOCKET": notify_socket.path,
+        "WATCHDOG_USEC": "300000000",  # WatchdogSec=300
+        "WATCHDOG_INTERVAL": "5m",
+    }
+    done = subprocess.run(
+        [*colab_watchdog(), "run", "http://127.0.0.1:9/notebook"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "WatchdogSec" in done.stderr and "WATCHDOG_INTERVAL" in done.stderr
+    assert notify_socket.drain(0.2) == []  # no READY=1 for a daemon that never started
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_ready_then_watchdog_pings_only_while_the_loop_runs(
     notify_socket: NotifyListener, sim_server: SimServer, tmp_path: Path
 ) -> None:
@@ -116,15 +151,9 @@ def test_ready_then_watchdog_pings_only_while_the_loop_runs(
         pytest.skip(
             "chromium/chromedriver not installed (apt-get install chromium chromium-driver)"
         )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("WATCHDOG_", "NOTIFY_SOCKET"))
-    }
-    env |= {
+    env = clean_env(tmp_path) | {
         "NOTIFY_SOCKET": notify_socket.path,
-        "WATCHDOG_STATE_FILE": str(tmp_path / "state.json"),
-        "WATCHDOG_PROFILE_DIR": str(tmp_path / "profile"),
+        "WATCHDOG_USEC": "30000000",  # WatchdogSec=30, as systemd would set it
         "WATCHDOG_INTERVAL": "1s",
         "WATCHDOG_IDLE_TIMEOUT": "30s",
         "WATCHDOG_MAX_LIFETIME": "1h",

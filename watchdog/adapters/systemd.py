@@ -41,6 +41,30 @@ def socket_address(notify_socket: str) -> str:
     )
 
 
+def check_interval(interval: float, watchdog_usec: str | None) -> None:
+    """Refuse an interval that systemd's watchdog would punish.
+
+    `watchdog_usec` is `$WATCHDOG_USEC` (set by systemd from `WatchdogSec=`; None without it).
+    WATCHDOG=1 comes once per sweep, so a sweep must fit in the watchdog timeout with room for
+    the ticks themselves: the interval must be under half of it. Raises ConfigError otherwise.
+    """
+    if not watchdog_usec:
+        return
+    try:
+        timeout = int(watchdog_usec) / 1_000_000
+    except ValueError:
+        raise ConfigError(
+            f"WATCHDOG_USEC={watchdog_usec!r} is not a number of microseconds (set by systemd "
+            "from WatchdogSec=)"
+        ) from None
+    if timeout > 0 and interval >= timeout / 2:
+        raise ConfigError(
+            f"WATCHDOG_INTERVAL ({interval:g}s) must be under half of systemd's WatchdogSec "
+            f"({timeout:g}s), or systemd restarts the daemon between two sweeps: lower the "
+            "interval or raise WatchdogSec= in the unit"
+        )
+
+
 class SdNotify:
     """Sends sd_notify messages to one socket. Thread-safe; never raises on a failed send."""
 
@@ -84,7 +108,13 @@ class SystemdNotifier:
     a loop stuck in a browser call sends nothing and systemd restarts it after `WatchdogSec`.
     """
 
-    def __init__(self, notify_socket: str) -> None:
+    def __init__(
+        self, notify_socket: str, *, interval: float | None = None, watchdog_usec: str | None = None
+    ) -> None:
+        """Raises ConfigError for a bad `$NOTIFY_SOCKET`, or an `interval` (seconds) too long
+        for `$WATCHDOG_USEC` (see `check_interval`)."""
+        if interval is not None:
+            check_interval(interval, watchdog_usec)
         self._notify = SdNotify(notify_socket)
         self._lock = threading.Lock()
         self._ready_sent = False

@@ -85,7 +85,10 @@ def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> li
     if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
         from watchdog.adapters.systemd import SystemdNotifier
 
-        listeners.append(SystemdNotifier(notify_socket))
+        watchdog_usec = context.env.get("WATCHDOG_USEC")
+        listeners.append(
+            SystemdNotifier(notify_socket, interval=settings.interval, watchdog_usec=watchdog_usec)
+        )
     return listeners
 
 
