@@ -30,10 +30,10 @@ from watchdog.core.alerts import (
     observe_browser_lost,
     observe_tick,
     resume,
-    status_document,
 )
 from watchdog.core.model import TickResult
 from watchdog.core.session import Limits, iso
+from watchdog.core.status_report import status_document
 from watchdog.daemon.ports import Clock, Notifier, StateStore
 from watchdog.errors import StateError
 

@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from watchdog.adapters.statefile import JsonStateStore
-    from watchdog.core.alerts import status_document
+    from watchdog.core.status_report import status_document
 
     path = _state_path(args.state_file)
     now = datetime.now(UTC)
