@@ -23,9 +23,9 @@ from watchdog.adapters.browser.config import CHROMIUM_FLAGS, BrowserConfig
 from watchdog.adapters.browser.driver import resolve_browser_binary, resolve_chromedriver
 from watchdog.adapters.browser.processes import kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
-from watchdog.adapters.browser.translate import translating
+from watchdog.adapters.browser.translate import INSTALL_HINT, translating
 from watchdog.core.model import EngineStatus
-from watchdog.errors import BrowserLost, ConfigError, PageScriptError, TabLost
+from watchdog.errors import BrowserLost, BrowserUnavailable, ConfigError, PageScriptError, TabLost
 
 ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
 BLANK_PREFIXES = ("about:blank", "data:,", "chrome://new-tab-page", "chrome://newtab")
@@ -148,8 +148,16 @@ class SeleniumBrowser:
             resolved.source,
             binary or ("attached " + str(cfg.attach_address) if self._attach else "default"),
         )
-        with translating(f"starting chromedriver {resolved.path}"):
-            driver = webdriver.Chrome(options=options, service=_PinnedService(resolved.path))
+        try:
+            with translating(f"starting chromedriver {resolved.path}"):
+                driver = webdriver.Chrome(options=options, service=_PinnedService(resolved.path))
+        except BrowserLost as exc:
+            # A local driver or browser that cannot start is a setup problem, not a lost
+            # session: the driver exited at once, the browser binary is missing, no display.
+            raise BrowserUnavailable(
+                f"{self.label}: cannot start the browser: {exc.message}",
+                hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or " + INSTALL_HINT,
+            ) from exc
         self._pids = []
         if driver.service.process is not None:
             self._pids.append(driver.service.process.pid)
