@@ -94,7 +94,8 @@ class DaemonRun:
                     json.loads(text)
                     self.states_read += 1
                 except ValueError:
-                    self.invalid_states.append(text[:200])
+                    if self.states_read:  # garbage a test planted before the daemon wrote
+                        self.invalid_states.append(text[:200])
             self.seen_pids.update(p.pid for p in self.descendants())
             time.sleep(0.05)
 
