@@ -272,8 +272,8 @@ def test_demo_runs_the_daemon_and_shows_the_live_view(tmp_path: Path) -> None:
     out = result.stdout
     assert "modern (2025), watched" in out and "control, NOT watched" in out
     # after 14 s the unwatched page (idle 10 s) idled out; the watched ones did not
-    assert "watched notebooks never disconnected: 2 of 2" in out
-    assert "the unwatched one disconnected 1 time(s)" in out
+    assert "watched notebooks that never idled out: 2 of 2" in out
+    assert "the unwatched one idled out 1 time(s)" in out
 
 
 @pytest.mark.browser
