@@ -193,6 +193,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
     from loguru import logger
 
     from watchdog.adapters.browser import SeleniumBrowser
+    from watchdog.adapters.clock import SystemClock
     from watchdog.cli.commands.run import stop_on_signals
     from watchdog.cli.compose import RunContext, build_daemon
     from watchdog.cli.config import load_settings
@@ -250,7 +251,9 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             settings,
             list(watched),
             stop_event=stop,
-            context=RunContext(env=dict(os.environ)),
+            # The simulated runtimes start when their pages load, just after this: give the
+            # alert monitor that start, so "lifetime reached" fires with the page's own limit.
+            context=RunContext(env=dict(os.environ), started_at=SystemClock().now()),
             extra_listeners=[FailureListener(rows, lock)],
             browser_factory=factory,
         )
