@@ -13,6 +13,7 @@ tests/helpers.py: `from tests.helpers import wait_until`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,17 @@ from tests.helpers import chrome_paths, new_chrome_driver, wait_until
 from watchdog.sim import SimServer
 
 __all__ = ["wait_until"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI a missing browser is a failed install, not a reason to skip the browser tests."""
+    browser, driver = chrome_paths()
+    if os.environ.get("CI") and (browser is None or driver is None):
+        pytest.exit(
+            "CI=true but chromium/chromedriver are missing: scripts/test must install them "
+            "(apt-get install chromium chromium-driver)",
+            returncode=1,
+        )
 
 
 @pytest.fixture(scope="session")
