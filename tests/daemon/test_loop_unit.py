@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -294,3 +295,26 @@ def test_at_most_one_immediate_recovery_per_sweep() -> None:
     clock.advance(10)
     daemon.sweep()
     assert browser.count("recover") == 2
+
+
+def test_a_wall_clock_step_realigns_the_sweep_job_to_monotonic_time() -> None:
+    """schedule keeps naive wall-clock times: a step back would park the next sweep an hour
+    away, a step forward would sweep early. The loop moves the job back in line."""
+    daemon, _, clock, _ = make([A], interval=10)
+    daemon.start()
+    daemon._paced_sweep()
+    daemon._schedule_sweeps()
+    assert not daemon._realign_schedule()  # in line: nothing to do
+    job = daemon._job
+    assert job is not None and job.next_run is not None
+    clock.advance(4)
+    job.next_run += timedelta(hours=1)  # as if the wall clock stepped back 1 h
+    assert daemon._realign_schedule()
+    idle = daemon._scheduler.idle_seconds
+    assert idle is not None and 4 <= idle <= 7  # 6 s left by monotonic time (+ test slack)
+    assert not daemon._realign_schedule()  # once per step, not on every poll
+    job.next_run -= timedelta(minutes=30)  # the wall clock jumped forward 30 min
+    assert daemon._realign_schedule()
+    idle = daemon._scheduler.idle_seconds
+    assert idle is not None and 4 <= idle <= 7
+    daemon.close()

@@ -134,12 +134,6 @@ def shifted_schedule(monkeypatch: pytest.MonkeyPatch) -> type[_ShiftedDatetime]:
     return _ShiftedDatetime
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (reported): the daemon paces sweeps with `schedule`, which uses naive "
-    "wall-clock time; a step back of the wall clock stops all sweeps until the clock catches "
-    "up (an hour here), so Colab idles out. Fix belongs in watchdog/daemon/loop.py.",
-)
 def test_loop_keeps_sweeping_when_the_wall_clock_steps_back(
     shifted_schedule: type[_ShiftedDatetime],
 ) -> None:

@@ -2,7 +2,11 @@
 
 Composed of ports only (Browser, Clock, TickListener) plus a stop Event; the CLI builds the
 real ones. One private `schedule.Scheduler` paces the sweeps; the loop sleeps on the stop
-Event at most 1 s at a time, so SIGTERM ends it at once.
+Event at most 1 s at a time, so SIGTERM ends it at once. `schedule` works in naive wall-clock
+time, so the monotonic clock is the truth: when the wall clock steps (NTP, VM restore) and
+the job's next run no longer matches "last sweep + interval" by monotonic time, the job is
+moved back in line (one warning per step). A step back would otherwise stop every sweep until
+the wall clock catches up; a step forward would sweep early (schedule never replays runs).
 
 Failure handling (one `try` per notebook per tick, see watchdog.errors):
     TabLost          reopen the tab and retry once; if that fails, back off that notebook only
@@ -16,6 +20,7 @@ crash-loops nor delays the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +65,11 @@ class DaemonConfig:
     lost_after: int = 3  # failed recoveries before on_browser_lost
 
 
+# How far schedule's idea of the next sweep may drift from the monotonic one before the job
+# is moved back in line: at least 1 s, or half an interval.
+CLOCK_STEP_MIN_S = 1.0
+
+
 class Daemon:
     """Keeps notebooks alive. `sessions` pairs each Browser with the notebooks it holds."""
 
@@ -81,6 +91,8 @@ class Daemon:
             for i, (browser, urls) in enumerate(sessions)
         ]
         self._scheduler = schedule.Scheduler()
+        self._job: schedule.Job | None = None
+        self._last_sweep = 0.0  # monotonic time the last paced sweep ended
         self.sweeps = 0
 
     @property
@@ -107,11 +119,10 @@ class Daemon:
         """Start, sweep now and then every interval until the stop event is set, then close."""
         self.start()
         try:
-            self._guarded_sweep()
-            # schedule's hints say int, but it builds a timedelta: fractional seconds work.
-            every = self._scheduler.every(self.config.interval)  # type: ignore[arg-type]
-            every.seconds.do(self._guarded_sweep)
+            self._paced_sweep()
+            self._schedule_sweeps()
             while not self.stop_event.is_set():
+                self._realign_schedule()
                 self._scheduler.run_pending()
                 idle = self._scheduler.idle_seconds
                 wait = 1.0 if idle is None else min(max(idle, 0.0), 1.0)
@@ -140,6 +151,7 @@ class Daemon:
     def close(self) -> None:
         """Tell listeners we stop, then close every browser (launch: quit; attach: detach)."""
         self._scheduler.clear()
+        self._job = None
         self._emit("on_stop")
         self._close_browsers()
 
@@ -150,6 +162,40 @@ class Daemon:
             except Exception:
                 logger.exception("{}: closing the browser failed", session.label)
             session.up = False
+
+    # -- pacing ------------------------------------------------------------------------------
+
+    def _schedule_sweeps(self) -> None:
+        """Register the one sweep job: every interval from now."""
+        # schedule's hints say int, but it builds a timedelta: fractional seconds work.
+        every = self._scheduler.every(self.config.interval)  # type: ignore[arg-type]
+        self._job = every.seconds.do(self._paced_sweep)
+
+    def _paced_sweep(self) -> None:
+        self._guarded_sweep()
+        self._last_sweep = self.clock.monotonic()
+
+    def _realign_schedule(self) -> bool:
+        """Move the sweep job back in line with monotonic time after a wall-clock step.
+
+        Returns True when the job was moved (the wall clock stepped by more than the margin).
+        """
+        job, idle = self._job, self._scheduler.idle_seconds
+        if job is None or job.next_run is None or idle is None:
+            return False
+        interval = self.config.interval
+        remaining = max(self._last_sweep + interval - self.clock.monotonic(), 0.0)
+        drift = idle - remaining  # > 0: the wall clock stepped back; < 0: forward
+        if abs(drift) <= max(CLOCK_STEP_MIN_S, interval / 2):
+            return False
+        job.next_run -= dt.timedelta(seconds=drift)
+        logger.warning(
+            "the wall clock stepped {} by {:.0f}s; next sweep in {:.1f}s (monotonic pacing)",
+            "back" if drift > 0 else "forward",
+            abs(drift),
+            remaining,
+        )
+        return True
 
     # -- one sweep ---------------------------------------------------------------------------
 
