@@ -490,6 +490,27 @@ def test_server_stops_and_restarts_on_the_same_port(fresh_sim_server: SimServer)
     assert info.value.code == 503
 
 
+def test_server_stop_closes_kept_alive_connections(fresh_sim_server: SimServer) -> None:
+    """A browser reuses an HTTP/1.1 keep-alive connection: after stop() that connection must
+    be gone too, or "down" would still serve the pages of a client that connected before."""
+    import http.client
+
+    conn = http.client.HTTPConnection(fresh_sim_server.host, fresh_sim_server.port, timeout=5)
+    try:
+        conn.request("GET", "/notebook/kept?era=2025")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200 and not response.will_close  # kept alive
+        fresh_sim_server.stop()
+        conn.auto_open = False  # reuse this very socket; never reconnect silently
+        with pytest.raises((OSError, http.client.HTTPException)):
+            conn.request("GET", "/notebook/kept?era=2025")
+            conn.getresponse().read()
+    finally:
+        conn.close()
+    assert fresh_sim_server.requests == ["/notebook/kept?era=2025"]
+
+
 @pytest.mark.browser
 def test_dropdown_menu_is_a_panel_and_colab_global_probe(
     driver: Any, sim_server: SimServer

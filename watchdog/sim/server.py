@@ -12,7 +12,10 @@ test prove the page (and anything injected into it) made no network call after l
 
 from __future__ import annotations
 
+import contextlib
 import html
+import socket
+import sys
 import threading
 from functools import cache
 from http import HTTPStatus
@@ -64,6 +67,16 @@ def _index(base_url: str) -> str:
     )
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A connection reset by the browser or closed by stop() is expected: no traceback.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class SimServer:
     """The simulated Colab served from a daemon thread.
 
@@ -81,14 +94,14 @@ class SimServer:
         self._delay_event = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()  # open (kept-alive) client sockets
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> SimServer:
         """Bind and serve; the first start picks an ephemeral port, later starts reuse it."""
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
-        httpd.daemon_threads = True
+        httpd = _HTTPServer((self.host, self.port), _make_handler(self))
         self.port = int(httpd.server_address[1])
         self._httpd = httpd
         self._delay_event.clear()
@@ -100,13 +113,21 @@ class SimServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket (connections are then refused)."""
+        """Stop serving: close the listening socket (new connections are refused) and every
+        open client connection, kept-alive ones included, so "down" is down for a browser too.
+        """
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
         self._delay_event.set()  # release requests held by `delay()`
         httpd.shutdown()
         httpd.server_close()
+        with self._lock:
+            connections = list(self._connections)
+            self._connections.clear()
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)  # its handler thread sees EOF and ends
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._thread = None
@@ -175,6 +196,13 @@ class SimServer:
         self.start()
 
     # ------------------------------------------------------------------ used by the handler
+    def _track(self, conn: socket.socket, *, open_: bool) -> None:
+        with self._lock:
+            if open_:
+                self._connections.add(conn)
+            else:
+                self._connections.discard(conn)
+
     def _record(self, path: str) -> None:
         with self._lock:
             self._requests.append(path)
@@ -209,6 +237,15 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "colab-watchdog-sim"
 
+        def setup(self) -> None:
+            super().setup()
+            server._track(self.connection, open_=True)
+
+        def finish(self) -> None:
+            server._track(self.connection, open_=False)
+            with contextlib.suppress(OSError):
+                super().finish()
+
         def do_GET(self) -> None:
             self._serve(head=False)
 
@@ -230,8 +267,8 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 if not head:
                     self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the browser went away; nothing to answer
+            except OSError:
+                pass  # the browser went away, or stop() closed the connection
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # quiet: the request log is `SimServer.requests`
