@@ -6,6 +6,8 @@
     │   ├── BrowserUnavailable    no browser/driver could be started or reached (exit 2 at start)
     │   ├── BrowserLost           browser or driver died, remote node dead: recreate the driver
     │   ├── TabLost               the notebook tab is gone or navigated away: reopen it
+    │   │   └── PageUnreachable   the page did not load (net::ERR_*, server down): reopen the
+    │   │                         tab with backoff; the browser itself is fine
     │   └── PageScriptError       the engine threw inside the page: a failed tick, nothing more
     ├── NotifyError               one alert channel failed; `permanent` says whether to retry
     └── StateError                the state file cannot be read or written
@@ -64,6 +66,11 @@ class BrowserLost(BrowserError):
 
 class TabLost(BrowserError):
     """The notebook's tab was closed or navigated away; the tab must be reopened."""
+
+
+class PageUnreachable(TabLost):
+    """Navigating the tab failed (connection refused, DNS, ...): retry with backoff, never
+    recreate the browser for it."""
 
 
 class PageScriptError(BrowserError):

@@ -23,6 +23,7 @@ from watchdog.errors import (
     BrowserUnavailable,
     ConfigError,
     PageScriptError,
+    PageUnreachable,
     TabLost,
 )
 
@@ -102,6 +103,11 @@ def test_path_then_selenium_manager_then_download_only_when_allowed(tmp_path: Pa
         (ConnectionRefusedError(111, "refused"), BrowserLost),
         (se.WebDriverException("chrome not reachable"), BrowserLost),
         (se.NoSuchWindowException("no such window"), TabLost),
+        (
+            se.WebDriverException("unknown error: net::ERR_CONNECTION_REFUSED\n  (Session info)"),
+            PageUnreachable,
+        ),
+        (se.WebDriverException("unknown error: net::ERR_NAME_NOT_RESOLVED"), PageUnreachable),
         (se.JavascriptException("ReferenceError: x"), PageScriptError),
         (se.TimeoutException("script timeout"), PageScriptError),
         (se.SessionNotCreatedException("user data dir in use"), BrowserUnavailable),

@@ -12,7 +12,13 @@ from tests.daemon.fakes import FakeBrowser, FakeClock, RecordingListener
 from watchdog.core.backoff import backoff_delay, is_due, next_attempt
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.sessions import split_notebooks
-from watchdog.errors import BrowserLost, BrowserUnavailable, PageScriptError, TabLost
+from watchdog.errors import (
+    BrowserLost,
+    BrowserUnavailable,
+    PageScriptError,
+    PageUnreachable,
+    TabLost,
+)
 
 A, B, C = "http://nb/a", "http://nb/b", "http://nb/c"
 
@@ -318,3 +324,28 @@ def test_a_wall_clock_step_realigns_the_sweep_job_to_monotonic_time() -> None:
     idle = daemon._scheduler.idle_seconds
     assert idle is not None and 4 <= idle <= 7
     daemon.close()
+
+
+def test_unreachable_page_backs_off_that_notebook_and_never_recreates_the_browser() -> None:
+    """A server outage (net::ERR_CONNECTION_REFUSED on navigation) is not a lost browser."""
+    daemon, browser, clock, listener = make([A, B], interval=10, lost_after=3)
+    daemon.start()
+
+    def refused() -> None:
+        raise PageUnreachable("page did not load while opening A: net::ERR_CONNECTION_REFUSED")
+
+    browser.faults[A] = refused
+    for _ in range(16):  # 160 s of sweeps, one per interval
+        daemon.sweep()
+        clock.advance(10)
+    assert browser.count("tick", B) == 16
+    assert browser.count("tick", A) == 5  # t=0,10,30,70,150: backoff, no in-tick retry
+    assert browser.count("open", A) == 1 + 4  # start, then reopened before each retry
+    assert browser.count("recover") == 0
+    assert "lost" not in listener.names()
+    failures = [r for r in listener.ticks if r.url == A]
+    assert all(r.failure and r.failure.startswith("page unreachable:") for r in failures)
+    del browser.faults[A]  # the server is back
+    clock.advance(160)
+    daemon.sweep()
+    assert listener.ticks[-2].url == A and listener.ticks[-2].ok

@@ -10,6 +10,8 @@ the wall clock catches up; a step forward would sweep early (schedule never repl
 
 Failure handling (one `try` per notebook per tick, see watchdog.errors):
     TabLost          reopen the tab and retry once; if that fails, back off that notebook only
+    PageUnreachable  (a TabLost: the page did not load, server down) back off that notebook
+                     only and reopen it then; the browser is fine, so no `on_browser_lost`
     PageScriptError  a failed tick; back off that notebook only
     BrowserLost      recreate that session's browser now, then with backoff; after
                      `lost_after` failed attempts tell listeners `on_browser_lost` (once)
@@ -32,7 +34,13 @@ from loguru import logger
 from watchdog.core.backoff import DEFAULT_CAP, is_due, next_attempt
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.daemon.ports import Browser, Clock, TickListener
-from watchdog.errors import BrowserError, BrowserLost, BrowserUnavailable, TabLost
+from watchdog.errors import (
+    BrowserError,
+    BrowserLost,
+    BrowserUnavailable,
+    PageUnreachable,
+    TabLost,
+)
 
 
 @dataclass
@@ -256,6 +264,9 @@ class Daemon:
             session.up = False
             nb.needs_open = True
             self._session_failed(session, failure)
+        except PageUnreachable as exc:
+            nb.needs_open = True
+            failure = f"page unreachable: {exc}"
         except TabLost as exc:
             nb.needs_open = True
             failure = f"tab lost: {exc}"
@@ -299,8 +310,8 @@ class Daemon:
                 return browser.tick(nb.url, dict(self.config.options))
             except TabLost as exc:
                 nb.needs_open = True
-                if attempt == 2:
-                    raise
+                if attempt == 2 or isinstance(exc, PageUnreachable):
+                    raise  # an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -25,7 +25,14 @@ from watchdog.adapters.browser.processes import kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import INSTALL_HINT, translating
 from watchdog.core.model import EngineStatus
-from watchdog.errors import BrowserLost, BrowserUnavailable, ConfigError, PageScriptError, TabLost
+from watchdog.errors import (
+    BrowserLost,
+    BrowserUnavailable,
+    ConfigError,
+    PageScriptError,
+    PageUnreachable,
+    TabLost,
+)
 
 ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
 BLANK_PREFIXES = ("about:blank", "data:,", "chrome://new-tab-page", "chrome://newtab")
@@ -63,6 +70,7 @@ class SeleniumBrowser:
         self.label = label
         self._driver: WebDriver | None = None
         self._tabs: dict[str, str] = {}  # notebook URL -> window handle
+        self._unloaded: set[str] = set()  # notebooks whose last navigation failed (net::ERR_)
         self._spare: list[str] = []  # blank tabs a launch may reuse
         self._pids: list[int] = []  # launch: browser; launch+attach: chromedriver
         self._attach: tuple[str, int] | None = None
@@ -96,6 +104,7 @@ class SeleniumBrowser:
         if self._driver is not None:
             self._end_session(grace=0)
         self._tabs.clear()
+        self._unloaded.clear()
         self._spare.clear()
         if self.config.mode == "remote":
             self._driver = self._start_remote()
@@ -212,32 +221,44 @@ class SeleniumBrowser:
     # -- tabs --------------------------------------------------------------------------------
 
     def open(self, url: str) -> None:
-        """Make sure a tab shows `url`: reuse its tab, adopt a matching one, or open a new one."""
+        """Make sure a tab shows `url`: reuse its tab, adopt a matching one, or open a new one.
+
+        Raises PageUnreachable when the page does not load (server down); the tab then shows
+        Chromium's error page under the notebook's URL, so the next open() loads it again.
+        """
         driver = self.driver
-        with translating(f"opening {url}"):
-            handles = driver.window_handles
-            handle = self._tabs.get(url)
-            if handle in handles:
-                driver.switch_to.window(handle)
-                if not same_notebook(driver.current_url, url):
-                    driver.get(url)
-                return
-            claimed = set(self._tabs.values())
-            adopted = self._adoptable(url, handles, claimed)
-            if adopted is not None:
-                self._tabs[url] = adopted
-                logger.info("{}: adopted the open tab of {}", self.label, url)
-                return
-            spare = next((h for h in self._spare if h in handles and h not in claimed), None)
-            if spare is not None:
-                self._spare.remove(spare)
-                driver.switch_to.window(spare)
-            else:
-                # New Window needs a live current window; the current one may be the lost tab.
-                driver.switch_to.window(handles[0])
-                driver.switch_to.new_window("tab")
-            self._tabs[url] = driver.current_window_handle
-            driver.get(url)
+        try:
+            with translating(f"opening {url}"):
+                self._open(driver, url)
+        except PageUnreachable:
+            self._unloaded.add(url)
+            raise
+        self._unloaded.discard(url)
+
+    def _open(self, driver: WebDriver, url: str) -> None:
+        handles = driver.window_handles
+        handle = self._tabs.get(url)
+        if handle in handles:
+            driver.switch_to.window(handle)
+            if url in self._unloaded or not same_notebook(driver.current_url, url):
+                driver.get(url)
+            return
+        claimed = set(self._tabs.values())
+        adopted = self._adoptable(url, handles, claimed)
+        if adopted is not None:
+            self._tabs[url] = adopted
+            logger.info("{}: adopted the open tab of {}", self.label, url)
+            return
+        spare = next((h for h in self._spare if h in handles and h not in claimed), None)
+        if spare is not None:
+            self._spare.remove(spare)
+            driver.switch_to.window(spare)
+        else:
+            # New Window needs a live current window; the current one may be the lost tab.
+            driver.switch_to.window(handles[0])
+            driver.switch_to.new_window("tab")
+        self._tabs[url] = driver.current_window_handle
+        driver.get(url)
 
     def _adoptable(self, url: str, handles: list[str], claimed: set[str]) -> str | None:
         if self._attach is None:
@@ -253,6 +274,8 @@ class SeleniumBrowser:
         handle = self._tabs.get(url)
         if handle is None:
             raise TabLost(f"no tab open for {url}")
+        if url in self._unloaded:
+            raise PageUnreachable(f"the page of {url} did not load (open it again)")
         with translating(f"switching to {url}"):
             driver.switch_to.window(handle)
             current = driver.current_url

@@ -5,6 +5,7 @@ browser killed / crashed           InvalidSessionIdException         BrowserLost
 chromedriver killed                urllib3 MaxRetryError, OSError    BrowserLost
 remote node dead / slow            urllib3 timeouts                  BrowserLost
 tab closed                         NoSuchWindowException             TabLost
+page did not load (server down)    WebDriverException "net::ERR_..." PageUnreachable (a TabLost)
 page script throws / times out     JavascriptException, Timeout      PageScriptError
 profile in use, no driver          SessionNotCreated, NoSuchDriver   BrowserUnavailable
 anything else from WebDriver       WebDriverException                BrowserLost (recreate)
@@ -23,6 +24,7 @@ from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
     PageScriptError,
+    PageUnreachable,
     TabLost,
 )
 
@@ -35,20 +37,31 @@ def _first_line(exc: BaseException) -> str:
 
 
 # First match wins; order matters (InvalidSessionId and NoSuchWindow are WebDriverExceptions).
-_TABLE: tuple[tuple[tuple[type[BaseException], ...], type[BrowserError], str], ...] = (
-    ((se.NoSuchWindowException,), TabLost, "tab closed while"),
-    ((se.JavascriptException, se.TimeoutException), PageScriptError, "page script failed while"),
+# A row with a needle matches only when the exception's first line contains it.
+_Row = tuple[tuple[type[BaseException], ...], str | None, type[BrowserError], str]
+_TABLE: tuple[_Row, ...] = (
+    ((se.NoSuchWindowException,), None, TabLost, "tab closed while"),
+    (
+        (se.JavascriptException, se.TimeoutException),
+        None,
+        PageScriptError,
+        "page script failed while",
+    ),
     (
         (se.UnexpectedAlertPresentException,),
+        None,
         PageScriptError,
         "a JavaScript alert blocks the page while",
     ),
-    ((se.NoSuchDriverException,), BrowserUnavailable, "no chromedriver while"),
-    ((se.SessionNotCreatedException,), BrowserUnavailable, "browser could not start while"),
-    ((se.InvalidSessionIdException,), BrowserLost, "browser gone while"),
+    ((se.NoSuchDriverException,), None, BrowserUnavailable, "no chromedriver while"),
+    ((se.SessionNotCreatedException,), None, BrowserUnavailable, "browser could not start while"),
+    ((se.InvalidSessionIdException,), None, BrowserLost, "browser gone while"),
+    # chromedriver's answer to a navigation that failed: "unknown error: net::ERR_CONNECTION_
+    # REFUSED". The browser is fine; only that page is unreachable for now.
+    ((se.WebDriverException,), "net::ERR_", PageUnreachable, "page did not load while"),
     # MaxRetryError (driver killed), ReadTimeoutError (remote node hung), refused sockets.
-    ((urllib3.exceptions.HTTPError, OSError), BrowserLost, "driver unreachable while"),
-    ((se.WebDriverException,), BrowserLost, "driver failed while"),
+    ((urllib3.exceptions.HTTPError, OSError), None, BrowserLost, "driver unreachable while"),
+    ((se.WebDriverException,), None, BrowserLost, "driver failed while"),
 )
 
 _HINTS: dict[type[BaseException], str] = {
@@ -65,10 +78,11 @@ def translate(exc: BaseException, doing: str) -> BrowserError:
     """
     if isinstance(exc, BrowserError):
         return exc
-    for types, error, prefix in _TABLE:
-        if isinstance(exc, types):
+    line = _first_line(exc)
+    for types, needle, error, prefix in _TABLE:
+        if isinstance(exc, types) and (needle is None or needle in line):
             hint = next((h for t, h in _HINTS.items() if isinstance(exc, t)), None)
-            return error(f"{prefix} {doing}: {type(exc).__name__}: {_first_line(exc)}", hint=hint)
+            return error(f"{prefix} {doing}: {type(exc).__name__}: {line}", hint=hint)
     raise exc
 
 
