@@ -31,13 +31,16 @@ LIMITS = Limits(idle_timeout=600, max_lifetime=3600, warn_before=(300, 1800, 600
 class Tracker:
     """Folds ticks into one notebook's state, collecting events (what the Monitor does)."""
 
-    def __init__(self, nb: NotebookState | None = None, limits: Limits = LIMITS) -> None:
+    def __init__(
+        self, nb: NotebookState | None = None, limits: Limits = LIMITS, interval: float = 0.0
+    ) -> None:
         self.nb = nb or NotebookState(url=URL)
         self.limits = limits
+        self.interval = interval
         self.events: list[AlertEvent] = []
 
     def feed(self, result: TickResult, hint=None) -> list[AlertEvent]:
-        self.nb, new = observe_tick(self.nb, result, self.limits, hint)
+        self.nb, new = observe_tick(self.nb, result, self.limits, hint, interval=self.interval)
         self.events += new
         return new
 
@@ -48,7 +51,8 @@ class Tracker:
         """A new tracker from the serialized state, as a daemon restarted at `now` loads it."""
         raw = json.loads(json.dumps(self.nb.to_json(self.limits)))
         nb = NotebookState.from_json(raw)
-        return Tracker(resume(nb, now or nb.last_tick_at or T0, self.limits), self.limits)
+        nb = resume(nb, now or nb.last_tick_at or T0, self.limits)
+        return Tracker(nb, self.limits, self.interval)
 
 
 def run_connected(tracker: Tracker, clock: FakeClock, seconds: int, step: int = 10) -> None:
@@ -196,6 +200,79 @@ def test_disconnect_then_new_connection_starts_a_new_session(clock: FakeClock) -
     run_connected(tracker, clock, 1800)
     assert tracker.kinds()[-1] == "lifetime-warning"
     assert tracker.events[-1].at == new_session.started_at + timedelta(seconds=1800)
+
+
+INTERVAL = 10.0
+DROPPED = {"kind": "runtime-disconnected", "action": "left-open", "text": "Runtime disconnected"}
+
+
+def dropped(at: datetime) -> TickResult:
+    return tick(at, state="disconnected", acted="none", dialog=DROPPED)
+
+
+def test_disconnect_seen_just_after_the_deadline_is_lifetime_reached(clock: FakeClock) -> None:
+    tracker = Tracker(interval=INTERVAL)
+    tracker.feed(tick(clock.now()))
+    clock.advance(5)  # ticks at 5, 15, ... 3595: none lands on the deadline itself
+    run_connected(tracker, clock, 3590)
+    assert tracker.kinds() == ["lifetime-warning"] * 3
+    tracker.feed(dropped(clock.advance(INTERVAL)))  # seen 0.5 interval after the deadline
+    assert tracker.kinds() == ["lifetime-warning"] * 3 + ["lifetime-reached"]
+    reached = tracker.events[-1]
+    assert reached.key == "20261126T120000Z:lifetime-reached"
+    assert reached.remaining_s == 0
+    assert reached.deadline == T0 + timedelta(seconds=3600)
+    assert reached.detail == "Runtime disconnected"
+    tracker.feed(dropped(clock.advance(INTERVAL)))
+    assert tracker.restarted().feed(dropped(clock.advance(INTERVAL))) == []
+    assert tracker.kinds() == ["lifetime-warning"] * 3 + ["lifetime-reached"]
+    assert tracker.nb.session is None
+
+
+def test_disconnect_within_one_interval_before_the_deadline_is_lifetime_reached(
+    clock: FakeClock,
+) -> None:
+    # our session starts at the first tick that saw it connected, up to an interval late,
+    # so the real runtime may end that much before the deadline we compute
+    tracker = Tracker(interval=INTERVAL)
+    tracker.feed(tick(clock.now()))
+    clock.advance(1)
+    run_connected(tracker, clock, 3590)  # last connected tick at 3591
+    tracker.feed(dropped(clock.advance(INTERVAL - 9)))  # 3592: 8 s before the deadline
+    assert tracker.kinds()[-1] == "lifetime-reached"
+    assert "disconnected" not in tracker.kinds()
+
+
+def test_disconnect_well_before_the_deadline_stays_disconnected(clock: FakeClock) -> None:
+    tracker = Tracker(interval=INTERVAL)
+    tracker.feed(tick(clock.now()))
+    run_connected(tracker, clock, 3570)
+    tracker.feed(dropped(clock.advance(INTERVAL)))  # 3580: two intervals before the deadline
+    assert tracker.kinds() == ["lifetime-warning"] * 3 + ["disconnected"]
+    assert tracker.events[-1].remaining_s == 20
+    # the same moment without the interval's tolerance: also only `disconnected` earlier on
+    early = Tracker(interval=INTERVAL)
+    early.feed(tick(T0))
+    early.feed(dropped(T0 + timedelta(seconds=1000)))
+    assert early.kinds() == ["disconnected"]
+
+
+def test_disconnect_after_lifetime_reached_while_connected_sends_nothing_more(
+    clock: FakeClock,
+) -> None:
+    # the runtime's end was already announced by `lifetime-reached` (sent when the deadline
+    # passed while still connected); the disconnect that follows is that same end
+    tracker = Tracker(interval=INTERVAL)
+    tracker.feed(tick(clock.now()))
+    run_connected(tracker, clock, 3600)
+    assert tracker.kinds() == ["lifetime-warning"] * 3 + ["lifetime-reached"]
+    run_connected(tracker, clock, 120)  # still connected two minutes past the deadline
+    tracker.feed(dropped(clock.advance(INTERVAL)))
+    assert tracker.kinds() == ["lifetime-warning"] * 3 + ["lifetime-reached"]
+    assert tracker.nb.session is None
+    # the next runtime is a new session with its own alerts
+    tracker.feed(tick(clock.advance(INTERVAL)))
+    assert tracker.kinds()[-1] == "reconnected"
 
 
 def test_connecting_and_unknown_are_not_disconnects(clock: FakeClock) -> None:

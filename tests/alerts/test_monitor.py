@@ -104,6 +104,25 @@ def test_alerts_always_go_to_the_log(
     assert alert_lines[0].startswith("WARNING")
 
 
+def test_page_ending_at_its_lifetime_is_lifetime_reached_not_disconnected(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    # the page drops its runtime 1.5 s before the deadline the monitor computed (its start was
+    # seen one tick late): within one interval (1 s) + a little, so that is the lifetime's end
+    notifier = RecordingNotifier()
+    monitor = make(JsonStateStore(tmp_path / "s.json"), clock, notifier)
+    monitor.on_tick(tick(clock.now()))
+    run_seconds(monitor, clock, 22)
+    monitor.on_tick(tick(clock.advance(0.5), state="disconnected", acted="none"))
+    monitor.on_tick(tick(clock.advance(1), state="disconnected", acted="none"))
+    titles = [t.split(",")[0].split(" (")[0] for t, _ in notifier.sent]
+    assert titles == [
+        "Colab watchdog: lifetime warning",
+        "Colab watchdog: lifetime warning",
+        "Colab watchdog: lifetime reached",
+    ]
+
+
 def test_sweep_writes_heartbeat_and_stop_marks_not_running(
     tmp_path: Path, clock: FakeClock
 ) -> None:

@@ -5,7 +5,8 @@ a change of status or a crossed threshold produces ONE event, whose stable `key`
 in the notebook's `alerts_sent` so that a restarted daemon (which loads the state) never sends
 it again. Rendering is in `watchdog.core.alert_text`; delivery in the notifier adapter.
 
-    observe_tick(nb, result, limits, started_hint=None)  -> (NotebookState, [AlertEvent])
+    observe_tick(nb, result, limits, started_hint=None, interval=0)
+                                                          -> (NotebookState, [AlertEvent])
     observe_browser_lost(nb, failure, at, limits)         -> (NotebookState, [AlertEvent])
 
 Kinds and their keys (`sid` is the session id, the session's start to the second):
@@ -16,6 +17,12 @@ Kinds and their keys (`sid` is the session id, the session's start to the second
     reconnected        f"{sid}:reconnected"                 (the new session's id)
     captcha            f"{sid}:captcha:{when it appeared}"
     browser-lost       f"{sid}:browser-lost:{when}"
+
+A session's end is reported once: a disconnect seen at or after the lifetime deadline (or up
+to `end_tolerance(interval)` before it) is `lifetime-reached`, not `disconnected`; when
+`lifetime-reached` was already sent while the runtime was still connected, the disconnect
+that follows sends nothing (that end was already announced). Earlier disconnects stay
+`disconnected`.
 
 When several margins are crossed at once (a start with `--elapsed`, a clock jump forward, an
 estimate that moves the deadline earlier) only the most urgent one is sent.
@@ -32,6 +39,7 @@ from watchdog.core.session import (
     Limits,
     Session,
     crossed_margins,
+    end_tolerance,
     idle_deadline,
     is_stale,
     iso,
@@ -159,11 +167,15 @@ def observe_tick(
     result: TickResult,
     limits: Limits,
     started_hint: datetime | None = None,
+    *,
+    interval: float = 0.0,
 ) -> tuple[NotebookState, list[AlertEvent]]:
     """Fold one tick into the notebook's state; return the new state and the events to send.
 
     `started_hint` is the user's `--started-at`/`--elapsed` start, used only if this tick
-    starts a session. The returned state already records the events' keys.
+    starts a session. `interval` (seconds between ticks) sets how close to the lifetime
+    deadline a disconnect counts as the lifetime's end. The returned state already records
+    the events' keys.
     """
     now = result.at
     events: list[AlertEvent] = []
@@ -193,7 +205,7 @@ def observe_tick(
     elif status.state == "disconnected":
         if nb.session is not None:
             detail = status.dialog.text if status.dialog is not None else None
-            events.append(_event(nb, "disconnected", "disconnected", now, limits, detail=detail))
+            events += _session_end(nb, now, limits, interval, detail)
         nb = replace(nb, session=None, was_disconnected=True)
 
     if status.captcha and not nb.captcha:
@@ -229,6 +241,25 @@ def observe_browser_lost(
         event = replace(event, deadline_source="idle_timeout")
     nb = replace(nb, browser_lost=True, state="unreachable")
     return nb.record([event]), [event]
+
+
+def _session_end(
+    nb: NotebookState, now: datetime, limits: Limits, interval: float, detail: str | None
+) -> list[AlertEvent]:
+    """The one alert for `nb`'s session, which a tick at `now` saw disconnected.
+
+    Nothing if `lifetime-reached` was already sent (the end was announced); `lifetime-reached`
+    if the deadline is at most `end_tolerance(interval)` away (or past); else `disconnected`.
+    """
+    session = nb.session
+    assert session is not None
+    if nb.has_sent(f"{session.session_id}:lifetime-reached"):
+        return []
+    deadline = lifetime_deadline(session, limits)
+    if (deadline.at - now).total_seconds() > end_tolerance(interval):
+        return [_event(nb, "disconnected", "disconnected", now, limits, detail=detail)]
+    event = _event(nb, "lifetime-reached", "lifetime-reached", now, limits, detail=detail)
+    return [replace(event, remaining_s=0.0)]  # the runtime is gone, whatever our clock says
 
 
 def _thresholds(

@@ -9,6 +9,8 @@ WHEN things happen (like healthchecks' `Check.going_down_after()`):
                                                                   "colab-estimate" (the earlier)
     idle_deadline(session, limits)     -> datetime                last activity + idle timeout
     remaining(deadline, now)           -> float seconds, never negative
+    end_tolerance(interval)            -> how early a disconnect still counts as the
+                                          lifetime's end (ticks are discrete)
     crossed_margins(deadline, margins, now) -> the margins whose moment has come
 
 Clock jumps: an elapsed time that comes out negative (the wall clock went backwards) counts
@@ -121,6 +123,16 @@ def idle_deadline(session: Session, limits: Limits) -> datetime:
 def remaining(deadline: datetime, now: datetime) -> float:
     """Seconds from `now` to `deadline`, never negative."""
     return max(0.0, (deadline - now).total_seconds())
+
+
+def end_tolerance(interval: float) -> float:
+    """Seconds before the lifetime deadline within which a disconnect IS the lifetime's end.
+
+    The session's start is the first tick that saw it connected, up to one interval after the
+    runtime really started, so the runtime can end up to one interval before the deadline we
+    compute; the extra 10 % + 1 s absorbs tick jitter on a loaded machine.
+    """
+    return max(0.0, interval) * 1.1 + 1.0
 
 
 def crossed_margins(deadline: datetime, margins: tuple[float, ...], now: datetime) -> list[float]:

@@ -88,7 +88,7 @@ class Monitor:
             notebooks = self._load()
             nb = notebooks.get(result.url) or NotebookState(url=result.url)
             hint = None if result.url in self._hint_done else self._hint
-            nb, events = observe_tick(nb, result, self._limits, hint)
+            nb, events = observe_tick(nb, result, self._limits, hint, interval=self._interval)
             notebooks[result.url] = nb
             status = result.status
             if status is not None and status.state in ("connected", "disconnected"):
