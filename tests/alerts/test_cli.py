@@ -113,6 +113,37 @@ def test_status_without_state_file_fails_with_a_hint(
     assert json.loads(captured.out)["notebooks"] == []
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"schema_version": 99, "notebooks": {}}', "schema_version 99"),
+    ],
+)
+def test_status_names_a_corrupt_state_file_and_leaves_it_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, problem: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(content)
+    assert main(["status", "--state-file", str(path)]) == 2
+    assert main(["status", "--json", "--state-file", str(path)]) == 2
+    assert main(["status", "--check", "--state-file", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 3, lines
+    for line in lines:
+        assert f"state file {path} (--state-file) is corrupt: {problem}" in line, line
+        assert "delete it" in line and "moves it aside" in line, line
+        assert "is the daemon running" not in line, line
+    assert lines[0].startswith("colab-watchdog: error:")
+    assert lines[2].startswith("colab-watchdog: unhealthy:")
+    assert path.read_bytes() == content  # status only reads
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
 def test_status_uses_watchdog_state_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

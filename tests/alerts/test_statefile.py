@@ -85,6 +85,19 @@ def test_read_does_not_move_anything(tmp_path: Path) -> None:
     assert store(tmp_path / "missing.json").read() is None
 
 
+def test_inspect_says_what_is_wrong_without_moving_anything(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("{broken")
+    state, problem = store(path).inspect()
+    assert state is None
+    assert problem is not None and problem.startswith("not valid JSON")
+    assert path.read_text() == "{broken"
+    assert store(tmp_path / "missing.json").inspect() == (None, None)
+    store(path).save(sample())
+    state, problem = store(path).inspect()
+    assert problem is None and state is not None and state["schema_version"] == 1
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 def test_read_only_directory_raises_state_error(tmp_path: Path) -> None:
     ro = tmp_path / "ro"

@@ -144,20 +144,23 @@ def test_unreadable_dotenv_for_run(capsys: pytest.CaptureFixture[str], tmp_path:
     assert ".env" in line, line
 
 
-@pytest.mark.parametrize("flags", [[], ["--json"], ["--check"]])
+@pytest.mark.parametrize(("flags", "code"), [([], 2), (["--json"], 2), (["--check"], 1)])
 def test_garbage_state_file_for_status(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     flags: list[str],
+    code: int,
 ) -> None:
-    """Not a configuration error: exit 1 (no daemon state to show) with one line naming the
-    file; the garbage is left in place for the daemon (which moves it aside) or the user."""
+    """Bad input for `status` (exit 2), unhealthy for `--check` (exit 1); one line naming the
+    file and saying it is corrupt; the garbage is left in place for the daemon (which moves it
+    aside) or the user."""
     state = tmp_path / "state.json"
     state.write_bytes(b"\x00\x01garbage{")
     monkeypatch.setenv("WATCHDOG_STATE_FILE", str(state))
-    line = one_line(capsys, ["status", *flags], code=1)
+    line = one_line(capsys, ["status", *flags], code=code)
     assert str(state) in line, line
+    assert "corrupt" in line, line
     assert state.read_bytes() == b"\x00\x01garbage{"
 
 

@@ -48,13 +48,21 @@ class JsonStateStore:
 
         For readers such as `status`. Raises StateError when the file cannot be read.
         """
+        return self.inspect()[0]
+
+    def inspect(self) -> tuple[dict[str, Any] | None, str | None]:
+        """`(state, None)` for a valid file, `(None, None)` when there is none, and
+        `(None, what is wrong)` when it is corrupt or of another schema. Never moves anything.
+
+        Raises StateError when the file exists but cannot be read.
+        """
         raw = self._read_text()
         if raw is None:
-            return None
+            return None, None
         try:
-            return self._validate(raw)
-        except ValueError:
-            return None
+            return self._validate(raw), None
+        except ValueError as exc:
+            return None, str(exc)
 
     def load(self) -> dict[str, Any]:
         """The persisted state, or a fresh one.

@@ -10,6 +10,10 @@ at the moment of the call. `--json` prints exactly
 
 `--check` (the Docker health check) exits 0 when a running daemon updated the state within
 3 intervals (the interval is stored in the state file), 1 otherwise.
+
+A corrupt state file (not JSON, another schema) is left where it is (status only reads; the
+daemon moves it aside on its next start): `--check` exits 1, otherwise it is bad input (exit 2),
+with one line naming the file and what is wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from watchdog.errors import ExitCode
+from watchdog.errors import ConfigError, ExitCode
 
 STALE_AFTER_INTERVALS = 3
 
@@ -55,10 +59,12 @@ def run(args: argparse.Namespace) -> int:
 
     path = _state_path(args.state_file)
     now = datetime.now(UTC)
-    state = JsonStateStore(path).read()
+    state, problem = JsonStateStore(path).inspect()
+    if problem is not None:
+        return _corrupt(path, problem, args)
     if state is None:
         print(
-            f"colab-watchdog: no readable state file at {path}: is the daemon running? "
+            f"colab-watchdog: no state file at {path}: is the daemon running? "
             "(start it with `colab-watchdog run`, or pass --state-file)",
             file=sys.stderr,
         )
@@ -76,6 +82,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"colab-watchdog: unhealthy: {why}", file=sys.stderr)
         return ExitCode.OK if fresh else ExitCode.FAILURE
     return ExitCode.OK
+
+
+def _corrupt(path: Path, problem: str, args: argparse.Namespace) -> int:
+    """A state file that exists but is not a usable state: left in place (status only reads).
+
+    For `--check` the daemon is unhealthy (exit 1); otherwise it is bad input (ConfigError,
+    exit 2). Either way one line naming the file, what is wrong and the fix.
+    """
+    source = "--state-file" if args.state_file is not None else "WATCHDOG_STATE_FILE"
+    what = f"the state file {path} ({source}) is corrupt: {problem}"
+    fix = "the daemon moves it aside on its next start; or delete it"
+    if args.check:
+        print(f"colab-watchdog: unhealthy: {what} ({fix})", file=sys.stderr)
+        return ExitCode.FAILURE
+    raise ConfigError(what, hint=fix)
 
 
 def _state_path(flag: Path | None) -> Path:
