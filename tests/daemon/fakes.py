@@ -48,6 +48,7 @@ class FakeBrowser:
         self.unavailable = False
         self.recover_fails = 0  # recover() raises this many more times
         self.tabs: set[str] = set()
+        self.states: dict[str, EngineStatus] = {}  # what tick() reports (default CONNECTED)
 
     def start(self) -> None:
         self.calls.append(("start", ""))
@@ -62,6 +63,11 @@ class FakeBrowser:
             raise BrowserLost("browser gone")
         self.tabs.add(url)
 
+    def reload(self, url: str) -> None:
+        self.calls.append(("reload", url))
+        if self.dead:
+            raise BrowserLost("browser gone")
+
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         self.calls.append(("tick", url))
         if self.dead:
@@ -69,7 +75,7 @@ class FakeBrowser:
         fault = self.faults.get(url)
         if fault is not None:
             fault()
-        return CONNECTED, f"title of {url}"
+        return self.states.get(url, CONNECTED), f"title of {url}"
 
     def recover(self) -> None:
         self.calls.append(("recover", ""))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
-from tests.daemon.fakes import FakeBrowser, FakeClock, RecordingListener
+from tests.daemon.fakes import CONNECTED, FakeBrowser, FakeClock, RecordingListener
 from watchdog.core.backoff import backoff_delay, is_due, next_attempt
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.sessions import split_notebooks
@@ -349,3 +351,56 @@ def test_unreachable_page_backs_off_that_notebook_and_never_recreates_the_browse
     clock.advance(160)
     daemon.sweep()
     assert listener.ticks[-2].url == A and listener.ticks[-2].ok
+
+
+def test_a_tab_stuck_on_an_error_page_is_reloaded_with_backoff() -> None:
+    """state=unknown (HTTP 500 page, not a notebook): a reload after 3 such ticks in a row,
+    then ever more rarely (never a reload loop); a recognised page resets the count."""
+    daemon, browser, clock, _ = make([A, B], interval=10)  # max_backoff 80
+    browser.states[A] = replace(CONNECTED, state="unknown", probe=None, acted="none")
+    daemon.start()
+    reloaded_at = []
+    for t in range(0, 600, 10):  # 10 minutes of sweeps, one per interval
+        before = browser.count("reload", A)
+        daemon.sweep()
+        if browser.count("reload", A) > before:
+            reloaded_at.append(t)
+        clock.advance(10)
+    # 3 unknown ticks (t=0,10,20) -> reload before the tick at t=30; then no sooner than
+    # 30 s, 60 s, 80 s (the cap) after each reload, and 3 more unknown ticks each time.
+    assert reloaded_at[:4] == [30, 60, 120, 200], reloaded_at
+    gaps = [b - a for a, b in pairwise(reloaded_at)]
+    assert all(30 <= g <= 90 for g in gaps), gaps
+    assert browser.count("tick", A) == browser.count("tick", B) == 60  # ticked as usual
+    assert browser.count("reload", B) == 0 and browser.count("recover") == 0
+
+    del browser.states[A]  # the page is a notebook again
+    daemon.sweep()
+    browser.states[A] = replace(CONNECTED, state="unknown", probe=None, acted="none")
+    for _ in range(3):
+        clock.advance(10)
+        daemon.sweep()
+    reloads = browser.count("reload", A)
+    clock.advance(10)
+    daemon.sweep()  # the count started again from zero: reloaded after 3 ticks, at once
+    assert browser.count("reload", A) == reloads + 1
+
+
+def test_a_reload_that_finds_the_tab_gone_reopens_it() -> None:
+    daemon, browser, clock, listener = make([A], interval=10, lost_after=3)
+    browser.states[A] = replace(CONNECTED, state="unknown")
+    daemon.start()
+    for _ in range(3):
+        daemon.sweep()
+        clock.advance(10)
+    original = browser.reload
+
+    def reload_lost(url: str) -> None:
+        original(url)
+        raise TabLost("tab closed")
+
+    browser.reload = reload_lost  # type: ignore[method-assign]
+    daemon.sweep()
+    assert browser.count("reload", A) == 1
+    assert browser.count("open", A) == 2  # reopened, then ticked in the same sweep
+    assert listener.ticks[-1].ok

@@ -18,6 +18,11 @@ Failure handling (one `try` per notebook per tick, see watchdog.errors):
     anything else    logged with its traceback; back off that notebook only
 Backoff is interval * 2^(n-1), capped (watchdog.core.backoff), so one poisoned notebook neither
 crash-loops nor delays the others.
+
+A tab stuck on a page that is not the notebook (an HTTP 500 error page, a half-loaded page:
+the engine reports state "unknown") is reloaded after `reload_after` such ticks in a row, then
+again with backoff (reload_after * interval * 2^(n-1), capped), so a page that stays broken is
+reloaded ever more rarely, never in a loop. Reloading a Colab tab does not end its runtime.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ class _Notebook:
     failures: int = 0
     due: float = 0.0  # monotonic time of the next attempt
     needs_open: bool = True
+    unknown: int = 0  # ticks in a row (since the last reload) that saw no notebook
+    reloads: int = 0  # reloads since the page was last recognised
+    reload_due: float = 0.0  # monotonic time before which no further reload happens
+    needs_reload: bool = False
 
 
 @dataclass
@@ -65,12 +74,16 @@ class _Session:
     lost_at: float | None = None
 
 
+RELOAD_AFTER = 3
+
+
 @dataclass
 class DaemonConfig:
     interval: float
     options: Mapping[str, Any] = field(default_factory=dict)
     max_backoff: float = DEFAULT_CAP
     lost_after: int = 3  # failed recoveries before on_browser_lost
+    reload_after: int = RELOAD_AFTER  # state=unknown ticks in a row before the tab is reloaded
 
 
 # How far schedule's idea of the next sweep may drift from the monotonic one before the job
@@ -281,6 +294,8 @@ class Daemon:
             nb.due = 0.0
             self._session_ok(session)
             _log_tick(result)
+            assert status is not None
+            self._watch_page(nb, status)
         elif session.up:
             nb.failures += 1
             nb.due = next_attempt(
@@ -307,6 +322,9 @@ class Daemon:
                 if nb.needs_open:
                     browser.open(nb.url)
                     nb.needs_open = False
+                if nb.needs_reload:
+                    nb.needs_reload = False
+                    browser.reload(nb.url)
                 return browser.tick(nb.url, dict(self.config.options))
             except TabLost as exc:
                 nb.needs_open = True
@@ -314,6 +332,35 @@ class Daemon:
                     raise  # an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _watch_page(self, nb: _Notebook, status: EngineStatus) -> None:
+        """Count ticks that found no notebook; ask for a reload (with backoff) when stuck."""
+        now = self.clock.monotonic()
+        if status.state != "unknown":
+            if nb.reloads:
+                logger.info("{}: the notebook page is back after {} reload(s)", nb.url, nb.reloads)
+            nb.unknown, nb.reloads, nb.reload_due, nb.needs_reload = 0, 0, 0.0, False
+            return
+        nb.unknown += 1
+        if nb.unknown < max(self.config.reload_after, 1) or now < nb.reload_due:
+            return
+        nb.reloads += 1
+        nb.unknown = 0
+        nb.needs_reload = True
+        nb.reload_due = next_attempt(
+            now,
+            nb.reloads,
+            base=self.config.interval * max(self.config.reload_after, 1),
+            cap=self.config.max_backoff,
+        )
+        logger.warning(
+            "{}: no notebook found on the page for {}+ ticks (error page?): reloading it at the "
+            "next tick (reload {}, the next one no sooner than in {:.0f}s)",
+            nb.url,
+            self.config.reload_after,
+            nb.reloads,
+            nb.reload_due - now,
+        )
 
     def _revive(self, session: _Session, *, first: bool = False) -> bool:
         """Start (first time) or recover the session's browser and reopen its notebooks.

@@ -32,6 +32,9 @@ class Browser(Protocol):
     def open(self, url: str) -> None:
         """Make sure a tab shows `url` (open it, or adopt an existing tab in attach mode)."""
 
+    def reload(self, url: str) -> None:
+        """Reload the notebook's tab (it shows an error page). TabLost when it is gone."""
+
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         """Run the js/ engine once in the tab of `url`; return its status and the page title.
 

@@ -260,6 +260,20 @@ class SeleniumBrowser:
         self._tabs[url] = driver.current_window_handle
         driver.get(url)
 
+    def reload(self, url: str) -> None:
+        """Reload the notebook's tab (e.g. it shows an HTTP error page).
+
+        TabLost when the tab is gone or shows another page (open() brings it back);
+        PageUnreachable when the page does not load.
+        """
+        driver = self._enter(url)
+        try:
+            with translating(f"reloading {url}"):
+                driver.refresh()
+        except PageUnreachable:
+            self._unloaded.add(url)
+            raise
+
     def _adoptable(self, url: str, handles: list[str], claimed: set[str]) -> str | None:
         if self._attach is None:
             return None

@@ -79,6 +79,9 @@ class DemoBrowser:
     def open(self, url: str) -> None:
         self.inner.open(url)
 
+    def reload(self, url: str) -> None:
+        self.inner.reload(url)
+
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         status, title = self.inner.tick(url, options)
         self._read(url, status.acted)
