@@ -48,6 +48,36 @@ def test_redact_removes_every_fragment() -> None:
     assert clean.startswith("POST *** failed")
 
 
+def test_fragments_inside_longer_words_are_kept() -> None:
+    url = "json://user:Tok3nXYZsecret@127.0.0.1:8000/fail"
+    assert "fail" in secret_fragments(url)
+    line = f"alert channel {redacted_url(url)}: delivery failed after 3 tries"
+    assert redact(line, fragments_of([url])) == line
+    assert redact("failover to fail-safe, unfailing", ["fail"]) == (
+        "failover to fail-safe, unfailing"
+    )
+
+
+def test_whole_tokens_are_masked_wherever_they_stand() -> None:
+    url = "json://user:Tok3nXYZsecret@127.0.0.1:8000/fail"
+    fragments = fragments_of([url])
+    text = (
+        f"POST {url} -> 500; path /fail (fail), token=Tok3nXYZsecret, "
+        f"'Tok3nXYZsecret'; user:Tok3nXYZsecret@host"
+    )
+    clean = redact(text, fragments)
+    assert "Tok3nXYZsecret" not in clean
+    assert clean == "POST *** -> 500; path /*** (***), token=***, '***'; ***@host"
+
+
+def test_percent_encoded_urls_still_lose_their_token() -> None:
+    encoded = "tgram%3A%2F%2F123456789%3AAAHsecretTokenPart%2F987654321"
+    clean = redact(f"GET /proxy?u={encoded}", fragments_of([TELEGRAM]))
+    assert "AAHsecretTokenPart" not in clean
+    assert "987654321" not in clean
+    assert "123456789" not in clean
+
+
 def test_redact_without_fragments_is_identity() -> None:
     assert redact("nothing secret", []) == "nothing secret"
 

@@ -5,6 +5,11 @@ Apprise URLs carry their secrets in every part: `tgram://BOT_TOKEN/CHAT_ID` (hos
 So besides the full URL, every userinfo part, a host that does not look like a real host name,
 every path segment and every query value counts as a secret fragment.
 
+A fragment is masked only as a whole token: not where it sits inside a longer word, with
+`[A-Za-z0-9_-]` as word characters (a `/fail` path segment must not turn "delivery failed"
+into "delivery ***ed"). A percent escape (`%2F`) before a fragment counts as a boundary, so a
+URL-encoded URL still loses its token.
+
     secret_fragments("tgram://123:ABC/456")  -> ["tgram://123:ABC/456", "123:ABC", ...]
     redact("sent via tgram://123:ABC/456", fragments) -> "sent via ***"
     redacted_url("json://127.0.0.1:8000/hook?token=X") -> "json://127.0.0.1:8000/***?***"
@@ -12,6 +17,7 @@ every path segment and every query value counts as a secret fragment.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -23,6 +29,10 @@ MASK = "***"
 # would blank out ordinary log text); the full URL always is.
 MIN_PATH_FRAGMENT = 4
 MIN_PASSWORD_FRAGMENT = 3
+
+_WORD = "A-Za-z0-9_-"
+_BEFORE = rf"(?:(?<![{_WORD}])|(?<=%[0-9A-Fa-f]{{2}}))"  # a word start, or just after `%2F`
+_AFTER = rf"(?![{_WORD}])"
 
 _HOSTNAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
@@ -89,11 +99,22 @@ def fragments_of(urls: Iterable[str]) -> list[str]:
 
 
 def redact(text: str, fragments: Iterable[str]) -> str:
-    """`text` with every fragment replaced by `***` (longest fragments first)."""
+    """`text` with every fragment that stands as a whole token replaced by `***`.
+
+    Longest fragments first. A fragment inside a longer word (`fail` in `failed`) is kept.
+    """
     for fragment in sorted(set(fragments), key=len, reverse=True):
-        if fragment:
-            text = text.replace(fragment, MASK)
+        if fragment and fragment in text:
+            text = _token_pattern(fragment).sub(MASK, text)
     return text
+
+
+@functools.lru_cache(maxsize=256)
+def _token_pattern(fragment: str) -> re.Pattern[str]:
+    """`fragment` as a whole token: word boundaries only where its own edge is a word char."""
+    before = _BEFORE if re.match(rf"[{_WORD}]", fragment[0]) else ""
+    after = _AFTER if re.match(rf"[{_WORD}]", fragment[-1]) else ""
+    return re.compile(before + re.escape(fragment) + after)
 
 
 def redacted_url(url: str) -> str:
