@@ -269,7 +269,9 @@ class SeleniumBrowser:
         driver = self._enter(url)
         try:
             with translating(f"reloading {url}"):
-                driver.refresh()
+                # get(), not refresh(): chromedriver reports a failed load (net::ERR_*) for
+                # get() only; refresh() would leave Chromium's error page looking loaded.
+                driver.get(url)
         except PageUnreachable:
             self._unloaded.add(url)
             raise
