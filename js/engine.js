@@ -41,7 +41,7 @@ const CW_TEXT_LIMIT = 400;
 const CW_LABELS = {
   connecting: /\b(connecting|allocating|initiali[sz]ing|conectando|asignando|inicializando)\b|bağlanıyor|подключение|выделение ресурсов|инициализация/i,
   notConnected: /not connected|disconnected|desconectado|bağlı değil|bağlantı kesildi|не подключено|отключено/i,
-  connected: /\bconnected\b|(^|[^a-z])conectado|bağlandı|подключено|\bram\b.*\bdisk\b/i,
+  connected: /\bconnected\b|(^|[^a-z])conectado|bağlandı|bağlı:|подключено|\bram\b[\s\S]*\bdisk\b/i,
   reconnect: /\breconnect\b|volver a conectar|reconectar|yeniden bağlan|переподключить/i,
   connect: /\bconnect\b|\bconectar\b|bağlan|подключить/i,
 };
@@ -63,9 +63,14 @@ const CW_SELECTORS = {
     "[dialog-dismiss], paper-button, mwc-button, md-text-button, md-filled-button, " +
     "md-outlined-button, button",
   confirm: "[slot=primaryAction], #ok, [dialog-confirm]",
-  dismiss: ".dismiss, [dialog-dismiss], #cancel, #close, [slot=secondaryAction], [aria-label=Close]",
+  /* In priority order, tried one at a time: a secondary action ("Terminate other sessions")
+   * may come before the dismiss button in page order. */
+  dismiss: [".dismiss", "[dialog-dismiss]", "#cancel", "#close", "[slot=secondaryAction]",
+    "[aria-label=Close]"],
   busyTrue: ".cell.running, .cell-execution.running, .cell-execution.pending",
   busyPresent: "colab-status-bar, colab-execution-status, colab-run-button",
+  /* Notebook content (cells and their outputs): its text is the user's, never the page's. */
+  notebookContent: ".cell, .outputview, .output",
 };
 
 const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
@@ -176,11 +181,15 @@ function cwCustom(ctx, key) {
   return out;
 }
 
-/* Text of one tree, a space between text nodes ("Connect" + "Connect" must not fuse). */
-function cwRootText(root) {
+/* Text of one tree, a space between text nodes ("Connect" + "Connect" must not fuse);
+ * subtrees matching `skip` (a selector, optional) are left out. */
+function cwRootText(root, skip) {
   const node = root.nodeType === 9 ? root.documentElement : root;
   if (!node) return "";
-  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  const show = skip ? NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT : NodeFilter.SHOW_TEXT;
+  const filter = (n) => n.nodeType !== 1 ? NodeFilter.FILTER_ACCEPT
+    : n.matches(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP;
+  const walker = document.createTreeWalker(node, show, skip ? filter : null);
   const parts = [];
   while (walker.nextNode()) {
     const parent = walker.currentNode.parentNode;
@@ -191,7 +200,7 @@ function cwRootText(root) {
 }
 
 function cwText(ctx, el) {
-  const parts = cwCollectRoots(el, ctx.depth).map(cwRootText);
+  const parts = cwCollectRoots(el, ctx.depth).map((root) => cwRootText(root));
   return parts.join(" ").replace(/\s+/g, " ").trim();
 }
 
@@ -233,9 +242,7 @@ function cwReadCustom(ctx) {
   }
   const button = cwCustom(ctx, "connect")[0];
   if (!button) return null;
-  const structural = cwStructural(ctx, button, button);
-  const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
-  return {state: state, probe: "custom:selectors", button: button};
+  return {state: cwButtonState(ctx, button, button).state, probe: "custom:selectors", button: button};
 }
 
 /* 2020-2022 and 2024-2026: <colab-connect-button> with an open shadow root holding #connect. */
@@ -249,10 +256,8 @@ function cwReadShadowButton(ctx) {
     cwQueryAll(inner, "colab-toolbar-button, paper-button, md-text-button, button")[0] || host;
   const modern = cwQueryAll(inner, "colab-usage-sparkline, md-text-button, [tooltiptext]").length > 0;
   const era = modern ? "2025" : "2021";
-  const structural = cwStructural(ctx, host.shadowRoot, button);
-  if (structural) return {state: "connected", probe: era + ":shadow/" + structural, button: button};
-  const state = cwClassifyLabel(cwLabel(ctx, button));
-  return {state: state, probe: era + ":shadow/label", button: button};
+  const read = cwButtonState(ctx, host.shadowRoot, button);
+  return {state: read.state, probe: era + ":shadow/" + read.via, button: button};
 }
 
 /* 2019: <colab-toolbar-button id="connect"> in the light DOM of the top toolbar. */
@@ -260,10 +265,8 @@ function cwReadToolbarButton(ctx) {
   const buttons = cwQueryAll(ctx.roots, "colab-toolbar-button#connect, #top-toolbar #connect");
   const button = buttons.find(cwShown) || buttons[0];
   if (!button) return null;
-  const structural = cwStructural(ctx, button, button);
-  const state = structural ? "connected" : cwClassifyLabel(cwLabel(ctx, button));
-  const probe = "2019:" + cwInRoot(button) + "/" + (structural || "label");
-  return {state: state, probe: probe, button: button};
+  const read = cwButtonState(ctx, button, button);
+  return {state: read.state, probe: "2019:" + cwInRoot(button) + "/" + read.via, button: button};
 }
 
 /* Last resort: the undocumented page object; it can vanish at any Colab release. */
@@ -276,6 +279,13 @@ function cwReadNotebookApi() {
   } catch (err) {
     return null;
   }
+}
+
+/* Structural proof of a connection under `scope`, else the button's label: {state, via}. */
+function cwButtonState(ctx, scope, button) {
+  const structural = cwStructural(ctx, scope, button);
+  if (structural) return {state: "connected", via: structural};
+  return {state: cwClassifyLabel(cwLabel(ctx, button)), via: "label"};
 }
 
 /* Structural evidence of a connection: the RAM/Disk meter or a "Connected to" tooltip. */
@@ -358,13 +368,15 @@ function cwDescribe(dialog, action) {
   return {kind: dialog.kind, action: action, text: dialog.text.slice(0, CW_TEXT_LIMIT)};
 }
 
-/* Confirm an idle prompt; reconnect from "Runtime disconnected" only when allowed; leave the rest. */
+/* Confirm an idle prompt; reconnect from "Runtime disconnected" only when allowed and the
+ * toolbar does not already read connected/connecting (a stale dialog); leave the rest. */
 function cwHandleDialog(ctx, dialog, status) {
   let action = "left-open";
   if (dialog.kind === "idle-prompt") {
     const ok = cwDialogButton(ctx, dialog.el, null);
     if (ok) { cwClick(ok); action = "confirmed"; }
-  } else if (dialog.kind === "runtime-disconnected" && ctx.reconnect) {
+  } else if (dialog.kind === "runtime-disconnected" && ctx.reconnect &&
+             status.state !== "connected" && status.state !== "connecting") {
     const again = cwDialogButton(ctx, dialog.el, CW_LABELS.reconnect);
     if (again) { cwClick(again); action = "reconnect"; status.acted = "reconnect"; }
   }
@@ -381,7 +393,12 @@ function cwDialogButton(ctx, dialog, pattern) {
 /* Sessions dialog / Resources panel left open by clicking the button while connected. */
 function cwClosePanels(ctx) {
   for (const panel of cwQueryAll(ctx.roots, CW_SELECTORS.panels).filter(cwIsOpen)) {
-    const close = cwQueryUnder(ctx, panel, CW_SELECTORS.dismiss).find((b) => b !== panel);
+    const inside = cwCollectRoots(panel, ctx.depth);
+    let close = null;
+    for (const selector of CW_SELECTORS.dismiss) {
+      close = cwQueryAll(inside, selector).find((b) => b !== panel);
+      if (close) break;
+    }
     if (!close) continue;
     cwClick(close);
     ctx.notes.push("closed " + (panel.id ? "#" + panel.id : panel.tagName.toLowerCase()));
@@ -430,16 +447,26 @@ function cwShownOrSvg(el) {
   return el instanceof SVGElement || cwShown(el);
 }
 
+/* The page's own "may last up to" line; text inside notebook cells and outputs is skipped. */
 function cwEstimate(ctx) {
   const pattern = new RegExp(CW_ESTIMATE.source, "gi");
+  const content = CW_SELECTORS.notebookContent;
   for (const root of ctx.roots) {
-    const text = cwRootText(root).replace(/\s+/g, " ");
+    if (root.host && cwInside(root.host, content)) continue;
+    const text = cwRootText(root, content).replace(/\s+/g, " ");
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (match[1] || match[2]) {
         return Math.round(parseFloat(match[1] || "0") * 3600 + parseInt(match[2] || "0", 10) * 60);
       }
     }
-    pattern.lastIndex = 0;
   }
   return null;
+}
+
+/* Whether `el` or an ancestor (across shadow hosts) matches `selector`. */
+function cwInside(el, selector) {
+  for (let node = el; node; node = node.parentNode || node.host) {
+    if (node.nodeType === 1 && node.matches(selector)) return true;
+  }
+  return false;
 }

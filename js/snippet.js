@@ -33,10 +33,11 @@ function colabWatchdogStart(config) {
   const api = {status: null, config: config, tick: tick, stop: stop, timer: null};
 
   function tick() {
+    // Passed through as given: the engine owns the defaults (an explicit maxDepth 0 stays 0).
     const status = colabWatchdogTick({
-      reconnect: config.reconnect === true,
-      selectors: config.selectors || null,
-      maxDepth: config.maxDepth || 8,
+      reconnect: config.reconnect,
+      selectors: config.selectors,
+      maxDepth: config.maxDepth,
     });
     api.status = status;
     const remaining = cwTrackLifetime(config, clock, status, Date.now());

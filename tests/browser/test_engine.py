@@ -134,6 +134,35 @@ def test_structural_probes_fall_back_in_order(driver: Any, sim_server: SimServer
     assert (status["state"], status["probe"]) == ("connected", "2021:shadow/label")
 
 
+# (lang, first line kept, last line kept) of the sim's 4-line 2025 tooltip
+TOOLTIP_CUTS = {
+    "turkish, multi-line": ("tr", 0, 4),
+    "turkish without RAM/Disk": ("tr", 0, 2),  # "Bağlı:" alone must say connected
+    "RAM/Disk on separate lines only": ("en", 1, 4),  # no "Connected to" line at all
+}
+
+
+@pytest.mark.parametrize("case", TOOLTIP_CUTS)
+def test_tooltiptext_probe_alone_reads_a_multiline_or_turkish_tooltip(
+    driver: Any, sim_server: SimServer, case: str
+) -> None:
+    lang, start, end = TOOLTIP_CUTS[case]
+    load(driver, sim_server, era="2025", lang=lang)
+    tip = driver.execute_script(
+        "const root = document.querySelector('colab-connect-button').shadowRoot;"
+        "root.querySelectorAll('colab-usage-sparkline').forEach((e) => e.remove());"
+        "const b = root.querySelector('#connect');"
+        "const lines = b.getAttribute('tooltiptext').split('\\n');"
+        "b.setAttribute('tooltiptext', lines.slice(arguments[0], arguments[1]).join('\\n'));"
+        "return b.getAttribute('tooltiptext');",
+        start,
+        end,
+    )
+    assert "\n" in tip  # the sim's tooltip is multi-line, like Colab's
+    status = tick(driver, sim_server)
+    assert (status["state"], status["probe"]) == ("connected", "2025:shadow/tooltiptext"), tip
+
+
 # ----------------------------------------------------------------------------- activity
 
 
@@ -171,7 +200,10 @@ def test_panel_left_open_by_an_old_tool_is_closed(
     assert status["acted"] == "activity"
     assert "closed" in status["probe"]
     assert sim(driver, "s.openPanels()") == []
-    assert sim_counters(driver)["panelsOpened"] == 1  # only the old tool's click
+    counters = sim_counters(driver)
+    assert counters["panelsOpened"] == 1  # only the old tool's click
+    # The sessions dialog lists "Terminate other sessions" (#cancel) before Close (.dismiss).
+    assert counters["sessionsTerminated"] == 0
 
 
 # ----------------------------------------------------------------------------- reconnecting
@@ -227,6 +259,25 @@ def test_runtime_disconnected_dialog_left_open_unless_reconnecting(
     assert counters["connectClicks"] == 0  # the dialog's button, not the toolbar's as well
     wait_until(lambda: sim(driver, "s.state") == "connected", timeout=10)
     assert sim(driver, "s.openPanels()") == []
+
+
+@pytest.mark.parametrize("state", ["connected", "connecting"])
+@pytest.mark.parametrize("era", ERAS)
+def test_stale_disconnected_dialog_is_left_open_while_connected_or_connecting(
+    driver: Any, sim_server: SimServer, era: str, state: str
+) -> None:
+    load(driver, sim_server, era=era, state=state, connect_delay=600)
+    sim(driver, "s.showDisconnectedDialog()")
+    for _ in range(3):
+        status = tick(driver, sim_server, reconnect=True)
+        assert status["state"] == state
+        assert status["dialog"]["kind"] == "runtime-disconnected"
+        assert status["dialog"]["action"] == "left-open"
+        assert status["acted"] == ("activity" if state == "connected" else "none")
+    counters = sim_counters(driver)
+    assert (counters["reconnects"], counters["connectClicks"]) == (0, 0)
+    assert sim(driver, "s.state") == state
+    assert sim(driver, "s.openPanels()") == ["runtime-disconnected"]
 
 
 @pytest.mark.parametrize("era", ERAS)
@@ -404,6 +455,25 @@ def test_estimate_parsing_inside_a_shadow_root(
         text,
     )
     assert tick(driver, sim_server)["remaining_estimate_s"] == seconds
+
+
+BOGUS_ESTIMATE = {
+    "markdown cell": "document.querySelector('#cell-0 .markdown').textContent = arguments[0];",
+    "output in a shadow root": "const out = document.createElement('div');"
+    "out.className = 'output'; document.getElementById('cell-1').append(out);"
+    "const span = document.createElement('span');"
+    "out.attachShadow({mode: 'open'}).append(span); span.textContent = arguments[0];",
+}
+
+
+@pytest.mark.parametrize("where", BOGUS_ESTIMATE)
+def test_estimate_text_inside_notebook_cells_is_ignored(
+    driver: Any, sim_server: SimServer, where: str
+) -> None:
+    load(driver, sim_server, era="2025")  # no real estimate on the page
+    text = "Colab says this runtime may last up to 3 hours."
+    driver.execute_script(BOGUS_ESTIMATE[where], text)
+    assert tick(driver, sim_server)["remaining_estimate_s"] is None
 
 
 # ----------------------------------------------------------------------------- extra selectors

@@ -135,6 +135,15 @@ def test_one_log_line_per_tick_and_the_api(driver: Any, sim_server: SimServer) -
     assert driver.execute_script("return window.__timers.size") == 0
 
 
+def test_explicit_max_depth_zero_reaches_the_engine(driver: Any, sim_server: SimServer) -> None:
+    """maxDepth 0 is a valid depth (light DOM only), not "unset": the 2025 button is not seen."""
+    load(driver, sim_server, era="2025", idle=60)
+    paste(driver, interval_s=60, max_depth=0)
+    status = driver.execute_script("return window.colabWatchdog.status")
+    driver.execute_script("window.colabWatchdog.stop()")
+    assert (status["state"], status["acted"]) == ("unknown", "none")
+
+
 def test_pasting_again_replaces_the_running_instance(driver: Any, sim_server: SimServer) -> None:
     load(driver, sim_server, era="2025")
     paste(driver)

@@ -83,7 +83,8 @@ function openPanel(name) {
       style: "paper", role: "dialog", wrapper: "colab-sessions-dialog", title: "Active sessions",
       body: [h("div", { class: "content" }, [
         h("table", {}, [h("tr", {}, [h("td", { text: P.title }), h("td", { text: "Current session" })])])])],
-      primary: T.close, buttonClass: { ok: "dismiss" },
+      secondary: "Terminate other sessions", primary: T.close, buttonClass: { ok: "dismiss" },
+      onSecondary: () => { counters.sessionsTerminated++; },
     });
   } else if (name === "resources") {
     const close = h("md-icon-button", { class: "close-button", "aria-label": "Close", text: "✕" });

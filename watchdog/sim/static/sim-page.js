@@ -43,6 +43,10 @@ function disconnect(reason) {
   log("disconnect", reason);
   saveState();
   renderAll();
+  showDisconnectedDialog();
+}
+/* Also a hook: a stale dialog left up while the toolbar already reads connecting/connected. */
+function showDisconnectedDialog() {
   showDialog("runtime-disconnected", {
     title: "Runtime disconnected",
     text: DISCONNECT_TEXT,
@@ -157,6 +161,7 @@ window.__sim = {
   },
   disconnect: (reason) => disconnect(reason || "hook"),
   showPrompt: showPrompt,
+  showDisconnectedDialog: () => { tick(); showDisconnectedDialog(); },
   showCaptcha: showCaptcha,
   hideCaptcha: hideCaptcha,
   showUsageLimit: showUsageLimit,

@@ -58,7 +58,8 @@ const DISCONNECT_TEXT =
 const now = () => performance.now() / 1000;
 const t0 = now();
 const counters = { interactions: 0, disconnects: 0, panelsOpened: 0, reconnects: 0,
-                   promptsConfirmed: 0, captchaTouches: 0, connectClicks: 0 };
+                   promptsConfirmed: 0, captchaTouches: 0, connectClicks: 0,
+                   sessionsTerminated: 0 };
 const S = {
   state: P.state,
   everConnected: P.state === "connected",
