@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from watchdog.adapters.statefile import SCHEMA_VERSION, JsonStateStore, fresh_state
+from watchdog.adapters.statefile import JsonStateStore, fresh_state
+from watchdog.core.status_report import SCHEMA_VERSION
 from watchdog.errors import StateError
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)

@@ -22,9 +22,8 @@ from typing import Any
 
 from loguru import logger
 
+from watchdog.core.status_report import SCHEMA_VERSION
 from watchdog.errors import StateError
-
-SCHEMA_VERSION = 1
 
 
 def fresh_state() -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 status_document(state, now) -> {"schema_version", "daemon": {"pid", "running", "updated_at"},
                                 "notebooks": [status_entry(record, now), ...]}
+
+SCHEMA_VERSION is the state file's schema: the daemon writes it, the state file adapter and
+`status` check it.
 """
 
 from __future__ import annotations
@@ -11,43 +14,73 @@ from typing import Any
 
 from watchdog.core.session import parse_iso, remaining
 
+SCHEMA_VERSION = 1
+
 
 def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
     """One notebook of `status --json`, from its persisted record, remaining times at `now`.
 
     Keys exactly: url, title, state, started_at, lifetime_remaining_s, idle_remaining_s,
-    last_tick_at, ticks_ok, ticks_failed, alerts_sent.
+    last_tick_at, ticks_ok, ticks_failed, alerts_sent. Raises ValueError naming the value
+    when the record is not of the persisted shape (a corrupt state file).
     """
-    session = raw.get("session") or {}
+    record = _object(raw, "a notebook record")
+    session = _object(record.get("session"), "'session'")
+    alerts = record.get("alerts_sent", [])
+    if not isinstance(alerts, list) or not all(isinstance(a, dict) for a in alerts):
+        raise ValueError(f"'alerts_sent' is not a list of objects: {alerts!r:.60}")
 
     def left(key: str) -> float | None:
-        text = raw.get(key)
-        return None if not text else round(remaining(parse_iso(text), now), 1)
+        text = record.get(key)
+        return None if not text else round(remaining(_timestamp(text, key), now), 1)
 
     return {
-        "url": raw.get("url"),
-        "title": raw.get("title"),
-        "state": raw.get("state"),
+        "url": record.get("url"),
+        "title": record.get("title"),
+        "state": record.get("state"),
         "started_at": session.get("started_at"),
         "lifetime_remaining_s": left("lifetime_deadline"),
         "idle_remaining_s": left("idle_deadline"),
-        "last_tick_at": raw.get("last_tick_at"),
-        "ticks_ok": raw.get("ticks_ok", 0),
-        "ticks_failed": raw.get("ticks_failed", 0),
-        "alerts_sent": list(raw.get("alerts_sent", [])),
+        "last_tick_at": record.get("last_tick_at"),
+        "ticks_ok": record.get("ticks_ok", 0),
+        "ticks_failed": record.get("ticks_failed", 0),
+        "alerts_sent": list(alerts),
     }
 
 
 def status_document(state: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """`status --json` from a persisted state: exactly schema_version, daemon, notebooks."""
-    daemon = state.get("daemon") or {}
-    notebooks = state.get("notebooks") or {}
+    """`status --json` from a persisted state: exactly schema_version, daemon, notebooks.
+
+    Raises ValueError naming the first value that is not of the persisted shape.
+    """
+    daemon = _object(state.get("daemon"), "'daemon'")
+    notebooks = _object(state.get("notebooks"), "'notebooks'")
+    updated = daemon.get("updated_at")
+    if updated is not None:
+        _timestamp(updated, "daemon updated_at")
     return {
         "schema_version": state.get("schema_version"),
         "daemon": {
             "pid": daemon.get("pid"),
             "running": bool(daemon.get("running", False)),
-            "updated_at": daemon.get("updated_at"),
+            "updated_at": updated,
         },
         "notebooks": [status_entry(raw, now) for raw in notebooks.values()],
     }
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    """`value` if it is a JSON object, {} for null; else ValueError."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is not an object: {value!r:.60}")
+    return value
+
+
+def _timestamp(value: Any, what: str) -> datetime:
+    """An aware ISO 8601 timestamp; ValueError naming `what` if it is naive or not one."""
+    try:
+        return parse_iso(value)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None

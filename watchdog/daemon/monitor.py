@@ -33,11 +33,9 @@ from watchdog.core.alerts import (
 )
 from watchdog.core.model import TickResult
 from watchdog.core.session import Limits, iso
-from watchdog.core.status_report import status_document
+from watchdog.core.status_report import SCHEMA_VERSION, status_document
 from watchdog.daemon.ports import Clock, Notifier, StateStore
 from watchdog.errors import StateError
-
-SCHEMA_VERSION = 1
 
 
 class Monitor:
@@ -173,8 +171,7 @@ class Monitor:
                 "updated_at": None if self._updated_at is None else iso(self._updated_at),
                 "interval_s": self._interval,
             },
-            "settings": {
-                "interval_s": self._interval,
+            "settings": {  # the interval is daemon.interval_s (the heartbeat's pace)
                 "idle_timeout_s": self._limits.idle_timeout,
                 "max_lifetime_s": self._limits.max_lifetime,
                 "warn_before_s": list(self._limits.warn_before),

@@ -11,7 +11,8 @@ at the moment of the call. `--json` prints exactly
 `--check` (the Docker health check) exits 0 when a running daemon updated the state within
 3 intervals (the interval is stored in the state file), 1 otherwise.
 
-A corrupt state file (not JSON, another schema) is left where it is (status only reads; the
+A corrupt state file (not JSON, another schema, a value of the wrong shape such as a
+timestamp without a time zone) is left where it is (status only reads; the
 daemon moves it aside on its next start): `--check` exits 1, otherwise it is bad input (exit 2),
 with one line naming the file and what is wrong.
 """
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.statefile import JsonStateStore
+    from watchdog.adapters.statefile import JsonStateStore, fresh_state
     from watchdog.core.status_report import status_document
 
     path = _state_path(args.state_file)
@@ -69,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         if args.json:
-            print(json.dumps(status_document({"schema_version": 1}, now), indent=2))
+            print(json.dumps(status_document(fresh_state(), now), indent=2))
         return ExitCode.FAILURE
-    document = status_document(state, now)
-    fresh, why = _freshness(state, now)
+    try:
+        document = status_document(state, now)
+        fresh, why = _freshness(state, now)
+    except ValueError as exc:  # valid JSON of the schema, but a value of the wrong shape
+        return _corrupt(path, str(exc), args)
     if args.json:
         print(json.dumps(document, indent=2))
     elif not args.check:
@@ -108,18 +112,20 @@ def _state_path(flag: Path | None) -> Path:
 
 
 def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
-    """Whether a running daemon updated the state within 3 intervals, and why (not)."""
+    """Whether a running daemon updated the state within 3 intervals, and why (not).
+
+    Raises ValueError for an updated_at that is not an aware timestamp (a corrupt file).
+    """
+    from watchdog.core.session import parse_iso
+
     daemon = state.get("daemon") or {}
-    interval = daemon.get("interval_s") or (state.get("settings") or {}).get("interval_s")
+    interval = daemon.get("interval_s")
     updated = daemon.get("updated_at")
     if not daemon.get("running"):
         return False, "the daemon is not running (it stopped, or never started)"
     if not isinstance(interval, int | float) or not isinstance(updated, str):
         return False, "the state file has no daemon heartbeat"
-    try:
-        age = (now - datetime.fromisoformat(updated.replace("Z", "+00:00"))).total_seconds()
-    except ValueError:
-        return False, f"the state file has a bad updated_at {updated!r}"
+    age = (now - parse_iso(updated)).total_seconds()
     limit = STALE_AFTER_INTERVALS * float(interval)
     if age > limit:
         return False, f"last update {age:.0f}s ago, more than 3 intervals ({limit:g}s)"
