@@ -19,6 +19,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote
 
 from pydantic import (
     BeforeValidator,
@@ -38,6 +39,7 @@ from watchdog.core.durations import (
     parse_duration,
     parse_duration_list,
 )
+from watchdog.core.redact import MIN_PASSWORD_FRAGMENT
 from watchdog.core.urls import validate_notebook_url
 
 ENV_PREFIX = "WATCHDOG_"
@@ -91,6 +93,16 @@ class FieldConflict(ValueError):
     def render(self, names: dict[str, str]) -> str:
         """The message with each `{field}` replaced by `names[field]`."""
         return self.template.format(**{f: names.get(f, env_name(f)) for f in self.fields})
+
+
+class FieldValueError(ValueError):
+    """A bad value of one field, found by a model check (the selectors file is read there,
+    once). The loader renders it like a field's own error: `WATCHDOG_X='value': reason`."""
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(reason)
 
 
 def env_name(field: str) -> str:
@@ -252,6 +264,12 @@ def validate_selector_map(data: Any, source: str = "selectors") -> dict[str, lis
     return clean
 
 
+def remote_userinfo(url: str | None) -> str:
+    """The `user:password` part of a URL ("" without one), as written. Never raises."""
+    match = re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)", url or "")
+    return match.group(1).rpartition("@")[0] if match else ""
+
+
 def is_loopback_address(address: str) -> bool:
     """True when HOST of `HOST:PORT` is localhost or a loopback IP (127.0.0.0/8, ::1)."""
     host = address.rsplit(":", 1)[0].strip("[]").lower()
@@ -349,13 +367,6 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError(f"use {ACCEPTED['remote_url']}") from None
 
-    @field_validator("selectors")
-    @classmethod
-    def _selectors(cls, value: Path | None) -> Path | None:
-        if value is not None:
-            load_selector_file(value)
-        return value
-
     @field_validator("browser", mode="before")
     @classmethod
     def _mode(cls, value: Any) -> Any:
@@ -375,6 +386,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if self.selectors is not None:  # read here only: the map is kept for selector_map()
+            try:
+                self._selector_map = load_selector_file(self.selectors)
+            except ValueError as exc:
+                raise FieldValueError("selectors", self.selectors, str(exc)) from None
         if self.interval >= self.idle_timeout:
             raise FieldConflict(
                 ("interval", "idle_timeout"),
@@ -402,8 +418,6 @@ class Settings(BaseSettings):
                 "debugging port gives full control of the browser profile, so it is refused "
                 "unless {allow_remote_attach}=true",
             )
-        if self.selectors is not None:
-            self._selector_map = load_selector_file(self.selectors)
         return self
 
     # ----------------------------------------------------------------------- accessors
@@ -419,5 +433,10 @@ class Settings(BaseSettings):
         return [url.get_secret_value() for url in self.notify]
 
     def secrets(self) -> list[str]:
-        """Every secret value (for the log redactor)."""
-        return self.notify_urls()
+        """Every secret value (for the log redactor): the apprise URLs, and the credentials
+        of a WebDriver URL such as http://user:PASSWORD@grid:4444 (as typed and decoded)."""
+        userinfo = remote_userinfo(self.remote_url)
+        password = userinfo.partition(":")[2]
+        forms = {userinfo, password, unquote(userinfo), unquote(password)}
+        # shorter ones would mask ordinary words of the log
+        return self.notify_urls() + sorted(f for f in forms if len(f) >= MIN_PASSWORD_FRAGMENT)

@@ -55,6 +55,8 @@ def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], code: int = 2)
         (["run", "--interval", "", NB], ["--interval=''", "empty"]),
         (["run", "--elapsed", "soon", NB], ["--elapsed", "'soon'"]),
         (["run", "--started-at", "yesterday", NB], ["--started-at='yesterday'", "ISO 8601"]),
+        (["run", "--started-at", "0001-01-01T00:00", NB], ["--started-at='0001-01-01T00:00'"]),
+        (["run", "--elapsed", "1000000d", NB], ["--elapsed='1000000d'", "too long"]),
         (["run", "--attach", "[::1]:notaport"], ["--attach", "HOST:PORT"]),
         (["run", "--attach", "0.0.0.0:9222"], ["0.0.0.0", "loopback"]),
         (["run", "--remote", "not a url"], ["--remote='not a url'", "http"]),

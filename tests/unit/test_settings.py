@@ -317,3 +317,31 @@ def test_dotenv_not_utf8(clean_env: Path) -> None:
 def test_unknown_override_is_a_programming_error() -> None:
     with pytest.raises(TypeError):
         load_settings({"intervall": "5s"})
+
+
+def test_selectors_file_is_read_once_per_load(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchdog.settings as settings_module
+
+    path = clean_env / "sel.json"
+    path.write_text(json.dumps({"connect": ["#c"]}))
+    monkeypatch.setenv("WATCHDOG_SELECTORS", str(path))
+    reads: list[Path] = []
+    real = settings_module.load_selector_file
+
+    def counting(p: Path) -> dict[str, list[str]]:
+        reads.append(p)
+        return real(p)
+
+    monkeypatch.setattr(settings_module, "load_selector_file", counting)
+    assert load_settings().selector_map() == {"connect": ["#c"]}
+    assert reads == [path]
+
+
+def test_bad_selectors_flag_is_named(clean_env: Path) -> None:
+    path = clean_env / "sel.json"
+    path.write_text("[1]")
+    with pytest.raises(ConfigError) as info:
+        load_settings({"selectors": str(path)})
+    assert str(info.value).startswith(f"--selectors={str(path)!r}: {str(path)!r} must hold")

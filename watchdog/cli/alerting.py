@@ -5,7 +5,7 @@ Kept apart from compose.py so the composition root only appends `build_monitor(.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from loguru import logger
@@ -28,10 +28,6 @@ def limits_of(settings: Settings) -> Limits:
     )
 
 
-def notify_urls(settings: Settings) -> list[str]:
-    return [secret.get_secret_value() for secret in settings.notify]
-
-
 def local_tz() -> tzinfo:
     """The machine's zone, for the readable deadline in alert bodies."""
     return datetime.now(UTC).astimezone().tzinfo or UTC
@@ -42,20 +38,17 @@ def build_monitor(
     clock: Clock,
     *,
     started_at: datetime | None = None,
-    elapsed: float | None = None,
     asset: Any = None,
 ) -> Monitor:
     """The alert Monitor over the real notifier and state file.
 
-    `started_at` (`--started-at`) or `elapsed` (`--elapsed`, seconds, counted back from now)
-    says when a runtime that is already running started.
+    `started_at` (`--started-at`, or `--elapsed` counted back from now) says when a runtime
+    that is already running started.
     """
     from watchdog.adapters.notify import AppriseNotifier
     from watchdog.adapters.statefile import JsonStateStore
 
-    if started_at is None and elapsed is not None:
-        started_at = clock.now() - timedelta(seconds=elapsed)
-    urls = notify_urls(settings)
+    urls = settings.notify_urls()
     notifier = AppriseNotifier(urls, asset=asset)
     if urls:
         logger.info("alerts go to the log and to {}", ", ".join(notifier.labels))

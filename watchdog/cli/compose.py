@@ -34,8 +34,7 @@ class RunContext:
     """Per-run facts that are not settings: flags of `run` and the process environment."""
 
     env: Mapping[str, str]
-    started_at: datetime | None = None  # --started-at: the runtime started before the daemon
-    elapsed: float | None = None  # --elapsed: seconds the runtime has already run
+    started_at: datetime | None = None  # --started-at/--elapsed: runtime began before the daemon
     once: bool = False
 
 
@@ -78,9 +77,7 @@ def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> li
     if not context.once:  # --once is a self-test: no alerts, no state-file writes
         from watchdog.cli.alerting import build_monitor
 
-        listeners.append(
-            build_monitor(settings, clock, started_at=context.started_at, elapsed=context.elapsed)
-        )
+        listeners.append(build_monitor(settings, clock, started_at=context.started_at))
     notify_socket = context.env.get("NOTIFY_SOCKET")
     if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
         from watchdog.adapters.systemd import SystemdNotifier

@@ -20,7 +20,15 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
 
 from watchdog.errors import ConfigError
-from watchdog.settings import ACCEPTED, SECRET_FIELDS, FieldConflict, Settings, env_name
+from watchdog.settings import (
+    ACCEPTED,
+    SECRET_FIELDS,
+    FieldConflict,
+    FieldValueError,
+    Settings,
+    env_name,
+    remote_userinfo,
+)
 
 _MAX_SHOWN = 120
 
@@ -90,6 +98,10 @@ def _source_names(
 def _shown_value(field: str, value: Any) -> str:
     if field in SECRET_FIELDS:
         return "<redacted>"
+    if field == "remote_url" and isinstance(value, str):
+        userinfo = remote_userinfo(value)
+        if userinfo:
+            value = value.replace(f"{userinfo}@", "***@", 1)
     if isinstance(value, list | tuple):
         value = ",".join(str(item) for item in value)
     text = repr(value) if isinstance(value, str) else repr(str(value))
@@ -101,6 +113,9 @@ def _one_line(error: ErrorDetails, names: dict[str, str]) -> str:
     if isinstance(cause, FieldConflict):
         return _flatten(cause.render(names))
     field = str(error["loc"][0]) if error["loc"] else ""
+    value = error["input"]
+    if isinstance(cause, FieldValueError):
+        field, value = cause.field, cause.value
     if field not in names:
         return _flatten(f"invalid settings: {error['msg']}")
     if isinstance(cause, ValueError):
@@ -111,7 +126,7 @@ def _one_line(error: ErrorDetails, names: dict[str, str]) -> str:
         if field in ACCEPTED:
             reason += f"; use {ACCEPTED[field]}"
     name = names[field]
-    shown = _shown_value(field, error["input"])
+    shown = _shown_value(field, value)
     if " (in " in name:  # WATCHDOG_X (in .env): keep the value next to the variable
         variable, _, where = name.partition(" ")
         return _flatten(f"{variable}={shown} {where}: {reason}")

@@ -25,7 +25,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -126,23 +126,28 @@ def parse_started_at(text: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.astimezone()  # local time, as the user read it off a clock
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ConfigError(
             f"--started-at={text!r} is not a timestamp: use ISO 8601 such as "
             "2026-01-01T09:00 or 2026-01-01T09:00+01:00"
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # local time, as the user read it off a clock
-    return parsed.astimezone(UTC)
 
 
-def parse_elapsed(text: str | None) -> float | None:
+def parse_elapsed(text: str | None, now: datetime) -> datetime | None:
+    """--elapsed as the runtime's start: `now` minus the duration (None without the flag)."""
     if text is None:
         return None
     try:
-        return parse_duration(text)
+        return now - timedelta(seconds=parse_duration(text))
     except ValueError as exc:
         raise ConfigError(f"--elapsed: {exc}") from None
+    except OverflowError:
+        raise ConfigError(
+            f"--elapsed={text!r} is too long: give how long the runtime has run, such as 3h20m"
+        ) from None
 
 
 @contextmanager
@@ -169,12 +174,8 @@ def run(args: argparse.Namespace) -> int:
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
 
-    context = RunContext(
-        env=dict(os.environ),
-        started_at=parse_started_at(args.started_at),
-        elapsed=parse_elapsed(args.elapsed),
-        once=args.once,
-    )
+    started_at = parse_started_at(args.started_at) or parse_elapsed(args.elapsed, datetime.now(UTC))
+    context = RunContext(env=dict(os.environ), started_at=started_at, once=args.once)
     settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
     configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
     try:
@@ -199,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         stop = threading.Event()
         daemon = build_daemon(settings, urls, stop_event=stop, context=context)
         if args.once:
-            return _print_once(daemon.run_once())
+            return _print_once(daemon.run_once(), settings.secrets())
         with stop_on_signals(stop) as received:
             logger.info(
                 "watching {} notebook(s) every {}s in {} mode",
@@ -243,7 +244,14 @@ def once_json(result: TickResult) -> dict[str, Any]:
     }
 
 
-def _print_once(results: list[TickResult]) -> int:
-    print(json.dumps([once_json(r) for r in results], indent=2, ensure_ascii=False))
+def _print_once(results: list[TickResult], secrets: list[str]) -> int:
+    from watchdog.core.redact import fragments_of, redact
+
+    fragments = fragments_of(secrets)
+    objects = [once_json(r) for r in results]
+    for obj in objects:  # an error may quote the --remote URL with its password
+        if obj["error"]:
+            obj["error"] = redact(obj["error"], fragments)
+    print(json.dumps(objects, indent=2, ensure_ascii=False))
     known = all(r.status is not None and r.status.state != "unknown" for r in results)
     return ExitCode.OK if results and known else ExitCode.FAILURE

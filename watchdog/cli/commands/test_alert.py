@@ -36,12 +36,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from watchdog.adapters.notify import AppriseNotifier
-    from watchdog.cli.alerting import local_tz, notify_urls
+    from watchdog.cli.alerting import local_tz
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
 
     settings = load_settings({"notify": args.notify}, flag_names={"notify": "--notify"})
-    urls = notify_urls(settings)
+    urls = settings.notify_urls()
     if not urls:
         raise ConfigError("no alert channel configured (WATCHDOG_NOTIFY)", hint=NO_CHANNEL_HINT)
     # apprise logs its own failures: keep them off the report, and redacted if shown
