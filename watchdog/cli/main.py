@@ -45,13 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"watchdog.cli.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"watchdog.cli.commands.{name}":
-                raise
-            continue  # command not built yet
-        module.register(sub)
+        importlib.import_module(f"watchdog.cli.commands.{name}").register(sub)
     return parser
 
 

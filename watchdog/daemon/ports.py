@@ -5,7 +5,6 @@ The daemon imports only these Protocols and the core; never an adapter module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -59,9 +58,6 @@ class StateStore(Protocol):
 
     def save(self, state: dict[str, Any]) -> None:
         """Write atomically (temp file, fsync, rename), mode 0600."""
-
-
-Urls = Sequence[str]
 
 
 class TickListener(Protocol):

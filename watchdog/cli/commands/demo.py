@@ -67,7 +67,8 @@ class Row:
 
 class DemoBrowser:
     """Wraps the real Browser: after each tick it reads the simulated page's own timers, and
-    keeps one extra tab (the unwatched control notebook) open to read it too."""
+    keeps one extra tab (the unwatched control notebook) open, read once per sweep by
+    DemoListener through `read_control()`."""
 
     def __init__(self, inner: Any, control: str, rows: dict[str, Row], lock: threading.Lock):
         self.inner, self.control, self.rows, self.lock = inner, control, rows, lock
@@ -85,8 +86,10 @@ class DemoBrowser:
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         status, title = self.inner.tick(url, options)
         self._read(url, status.acted)
-        self._read(self.control, None)
         return status, title
+
+    def read_control(self) -> None:
+        self._read(self.control, None)
 
     def _read(self, url: str, acted: str | None) -> None:
         try:
@@ -110,11 +113,14 @@ class DemoBrowser:
         self.inner.close()
 
 
-class FailureListener:
-    """Shows a failed tick's reason in the live view."""
+class DemoListener:
+    """Shows a failed tick's reason in the live view; reads the control tab after each sweep
+    (`browsers` are the DemoBrowsers the daemon's browser factory built)."""
 
-    def __init__(self, rows: dict[str, Row], lock: threading.Lock) -> None:
-        self.rows, self.lock = rows, lock
+    def __init__(
+        self, rows: dict[str, Row], lock: threading.Lock, browsers: list[DemoBrowser]
+    ) -> None:
+        self.rows, self.lock, self.browsers = rows, lock, browsers
 
     def on_start(self) -> None:
         pass
@@ -123,7 +129,8 @@ class FailureListener:
         pass
 
     def on_sweep(self, at: datetime) -> None:
-        pass
+        for browser in self.browsers:
+            browser.read_control()
 
     def on_stop(self) -> None:
         pass
@@ -246,8 +253,11 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             backtrace=False,
         )
 
+        browsers: list[DemoBrowser] = []
+
         def factory(config: Any, label: str) -> Any:
-            return DemoBrowser(SeleniumBrowser(config, label=label), control, rows, lock)
+            browsers.append(DemoBrowser(SeleniumBrowser(config, label=label), control, rows, lock))
+            return browsers[-1]
 
         stop = threading.Event()
         daemon = build_daemon(
@@ -257,7 +267,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             # The simulated runtimes start when their pages load, just after this: give the
             # alert monitor that start, so "lifetime reached" fires with the page's own limit.
             context=RunContext(env=dict(os.environ), started_at=SystemClock().now()),
-            extra_listeners=[FailureListener(rows, lock)],
+            extra_listeners=[DemoListener(rows, lock, browsers)],
             browser_factory=factory,
         )
         timer = threading.Timer(duration, stop.set)

@@ -89,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
         code = process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # it ignored SIGTERM
+            process.kill()
+            process.wait()
         return ExitCode.INTERRUPTED
     if code != 0:
         print(f"The browser exited with status {code}.", file=sys.stderr)

@@ -1,0 +1,63 @@
+"""`login` interrupted by Ctrl+C: a browser that ignores SIGTERM is killed, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from watchdog.cli.main import main
+from watchdog.errors import ExitCode
+
+
+class StubbornBrowser:
+    """A Popen stand-in: waiting is interrupted by Ctrl+C, and SIGTERM is ignored."""
+
+    started: ClassVar[list[StubbornBrowser]] = []
+
+    def __init__(self, command: list[str], **kwargs: Any) -> None:
+        self.command = command
+        self.terminated = self.killed = False
+        self.started.append(self)
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self.terminated:
+            raise KeyboardInterrupt
+        if not self.killed:
+            raise subprocess.TimeoutExpired(self.command, timeout or 0)
+        return -9
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+@pytest.fixture
+def login_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("WATCHDOG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    binary = tmp_path / "chromium"
+    binary.write_text("#!/bin/sh\nexit 0\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setenv("WATCHDOG_CHROME_BINARY", str(binary))
+    monkeypatch.setenv("WATCHDOG_PROFILE_DIR", str(tmp_path / "profile"))
+    StubbornBrowser.started.clear()
+    monkeypatch.setattr(subprocess, "Popen", StubbornBrowser)
+
+
+@pytest.mark.usefixtures("login_env")
+def test_interrupted_login_kills_a_browser_that_ignores_sigterm(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["login"]) == ExitCode.INTERRUPTED
+    [browser] = StubbornBrowser.started
+    assert browser.terminated and browser.killed
+    assert "Traceback" not in capsys.readouterr().err
