@@ -234,11 +234,8 @@ def observe_browser_lost(
     """Recovery of the browser keeps failing: one `browser-lost` until a tick succeeds again."""
     if nb.browser_lost:
         return nb, []
-    event = _event(nb, "browser-lost", f"browser-lost:{_stamp(at)}", at, limits, detail=failure)
-    if nb.session is not None:
-        left = remaining(idle_deadline(nb.session, limits), at)
-        event = replace(event, remaining_s=left, deadline=idle_deadline(nb.session, limits))
-        event = replace(event, deadline_source="idle_timeout")
+    suffix = f"browser-lost:{_stamp(at)}"
+    event = _event(nb, "browser-lost", suffix, at, limits, detail=failure, idle=True)
     nb = replace(nb, browser_lost=True, state="unreachable")
     return nb.record([event]), [event]
 
@@ -293,18 +290,19 @@ def _thresholds(
                     )
                 )
     if not active:
+        suffix = f"keepalive-failing:{_stamp(session.last_activity_at)}"
         idle_at = idle_deadline(session, limits)
-        prefix = f"{sid}:keepalive-failing:{_stamp(session.last_activity_at)}"
-        margin = _due_margin(nb, prefix, idle_at, limits.keepalive_margins, now)
+        margin = _due_margin(nb, f"{sid}:{suffix}", idle_at, limits.keepalive_margins, now)
         if margin is not None:
-            event = _event(nb, "keepalive-failing", "", now, limits, margin=margin)
             events.append(
-                replace(
-                    event,
-                    key=f"{prefix}:{margin:g}",
-                    remaining_s=remaining(idle_at, now),
-                    deadline=idle_at,
-                    deadline_source="idle_timeout",
+                _event(
+                    nb,
+                    "keepalive-failing",
+                    f"{suffix}:{margin:g}",
+                    now,
+                    limits,
+                    margin=margin,
+                    idle=True,
                 )
             )
     return events
@@ -332,27 +330,32 @@ def _event(
     *,
     margin: float | None = None,
     detail: str | None = None,
+    idle: bool = False,
 ) -> AlertEvent:
-    """An event about `nb`'s current session (its lifetime deadline), keyed under its id."""
+    """An event about `nb`'s current session, keyed under its id.
+
+    Its deadline is the session's lifetime deadline, or with `idle` its idle deadline.
+    """
     session = nb.session
     sid = session.session_id if session is not None else "no-session"
-    event = AlertEvent(
+    deadline: datetime | None = None
+    source: DeadlineKind | None = None
+    if session is not None and idle:
+        deadline, source = idle_deadline(session, limits), "idle_timeout"
+    elif session is not None:
+        lifetime = lifetime_deadline(session, limits)
+        deadline, source = lifetime.at, lifetime.source
+    return AlertEvent(
         kind=kind,
         key=f"{sid}:{suffix}",
         url=nb.url,
         title=nb.title,
         at=now,
+        remaining_s=None if deadline is None else remaining(deadline, now),
+        deadline=deadline,
+        deadline_source=source,
         margin_s=margin,
         detail=detail,
-    )
-    if session is None:
-        return event
-    deadline = lifetime_deadline(session, limits)
-    return replace(
-        event,
-        remaining_s=remaining(deadline.at, now),
-        deadline=deadline.at,
-        deadline_source=deadline.source,
     )
 
 
