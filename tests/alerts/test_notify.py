@@ -9,7 +9,8 @@ import apprise
 import pytest
 
 from tests.alerts.conftest import Receiver, poll
-from watchdog.adapters.notify import AppriseNotifier
+from watchdog.adapters.notify import AppriseNotifier, Channel
+from watchdog.errors import NotifyError
 
 ASSET = apprise.AppriseAsset(storage_mode="memory")
 
@@ -139,3 +140,17 @@ def test_token_never_appears_in_logs_or_results(
     assert "SECRETTOKEN" not in text
     assert "SECRETPATH" not in text
     assert "***" in text
+
+
+def test_retries_wait_with_exponential_backoff(receiver: Receiver) -> None:
+    waits: list[float] = []
+
+    def wait(seconds: float) -> bool:
+        waits.append(seconds)
+        return False
+
+    channel = Channel(receiver.url("/fail"), asset=ASSET, tries=4, backoff_s=0.5, wait=wait)
+    with pytest.raises(NotifyError, match="after 4 tries"):
+        channel.deliver("t", "b")
+    assert waits == [0.5, 1.0, 2.0]
+    assert receiver.hit_count("/fail") == 4

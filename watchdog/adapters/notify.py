@@ -26,6 +26,7 @@ from typing import Any
 
 from loguru import logger
 
+from watchdog.core.backoff import backoff_delay
 from watchdog.core.redact import fragments_of, redact, redacted_url, secret_fragments
 from watchdog.errors import NotifyError
 
@@ -115,7 +116,7 @@ class Channel:
         reason = "the endpoint did not accept it"
         for attempt in range(self._tries):
             if attempt:
-                self._wait(self._backoff_s * 2 ** (attempt - 1))
+                self._wait(backoff_delay(attempt, base=self._backoff_s))
             try:
                 result = self._apprise.notify(body=body, title=title)
             except Exception as exc:
