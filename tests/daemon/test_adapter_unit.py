@@ -1,21 +1,29 @@
 """Browser adapter pieces without a browser: driver resolution, exception translation,
-profile locks, attach address policy, URL matching, backoff-free CLI parsing."""
+profile locks, process ends, attach address policy, URL matching, backoff-free CLI parsing."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
 import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import urllib3.exceptions
+from loguru import logger
 from selenium.common import exceptions as se
 
-from watchdog.adapters.browser import same_notebook
-from watchdog.adapters.browser.attach import parse_attach_address
+from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser, same_notebook
+from watchdog.adapters.browser import session as session_mod
+from watchdog.adapters.browser.attach import colab_tabs, parse_attach_address
 from watchdog.adapters.browser.driver import resolve_chromedriver
+from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import translate, translating
 from watchdog.errors import (
@@ -28,8 +36,8 @@ from watchdog.errors import (
 )
 
 
-def exe(path: Path) -> str:
-    path.write_text("#!/bin/sh\nexit 0\n")
+def exe(path: Path, code: int = 0) -> str:
+    path.write_text(f"#!/bin/sh\nexit {code}\n")
     path.chmod(0o755)
     return str(path)
 
@@ -198,3 +206,123 @@ def test_same_notebook() -> None:
     sim = "http://127.0.0.1:8000/notebook/a?era=2019&idle=5"
     assert same_notebook(sim, sim)
     assert not same_notebook("http://127.0.0.1:8000/notebook/a?era=2025&idle=5", sim)
+
+
+def _serve_tabs(tabs: list[dict[str, str]]) -> tuple[ThreadingHTTPServer, int]:
+    """A DevTools endpoint on 127.0.0.1 that lists `tabs` at /json/list."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(tabs).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server, server.server_address[1]
+
+
+def test_colab_tabs_lists_each_colab_page_once_and_skips_malformed_urls() -> None:
+    colab = "https://colab.research.google.com/drive/1abc"
+    server, port = _serve_tabs(
+        [
+            {"id": "1", "type": "page", "url": colab},
+            {"id": "2", "type": "page", "url": colab},
+            {"id": "3", "type": "page", "url": "http://[::1/not-a-url"},
+            {"id": "4", "type": "page", "url": "https://example.com/"},
+            {"id": "5", "type": "service_worker", "url": "https://colab.research.google.com/sw"},
+            {"id": "6", "type": "page", "url": "https://COLAB.research.google.com:443/drive/2"},
+        ]
+    )
+    try:
+        found = colab_tabs(f"127.0.0.1:{port}", allow_remote=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert found == [colab, "https://COLAB.research.google.com:443/drive/2"]
+
+
+# -- session lifecycle without a real browser --------------------------------------------------
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    lines: list[str] = []
+    sink = logger.add(lambda m: lines.append(str(m)), level="DEBUG", format="{message}")
+    yield lines
+    logger.remove(sink)
+
+
+def test_remote_url_credentials_never_reach_the_log_or_the_error(log_lines: list[str]) -> None:
+    with socket.socket() as sock:  # a port nothing listens on: connecting is refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://grid-user:s3cretpw@127.0.0.1:{port}"
+    browser = SeleniumBrowser(BrowserConfig(mode="remote", remote_url=url, remote_timeout=10))
+    with pytest.raises(BrowserLost) as info:
+        browser.start()
+    shown = f"{info.value.message} {info.value.hint or ''} " + " ".join(log_lines)
+    assert "s3cretpw" not in shown and "grid-user" not in shown, shown
+    assert f"http://***@127.0.0.1:{port}" in info.value.message  # it still says where it tried
+    assert any(f"http://***@127.0.0.1:{port}" in line for line in log_lines), log_lines
+
+
+def test_kill_trees_skips_a_recorded_process_that_exited_or_whose_pid_was_reused() -> None:
+    gone = subprocess.Popen(["sleep", "30"])
+    recorded = capture(gone.pid)
+    gone.kill()
+    gone.wait()
+    assert recorded is not None and kill_trees([recorded]) == 0
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        stale = capture(other.pid)
+        assert stale is not None
+        # psutil tells processes apart by (pid, creation time). A record of an earlier process
+        # whose PID the kernel has since handed to `other` differs only in the creation time.
+        stale._ident = (other.pid, stale._ident[1] - 5.0)
+        assert kill_trees([stale]) == 0
+        assert other.poll() is None  # the stranger holding the reused PID still runs
+        assert kill_trees([capture(other.pid)]) == 1  # the process itself is killed
+        assert other.wait(timeout=5) is not None
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_driver_and_profile_are_resolved_once_and_locks_cleaned_on_every_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("resolve_browser_binary", "ensure_profile_dir", "resolve_chromedriver"):
+        monkeypatch.setattr(session_mod, name, counting(name, getattr(session_mod, name)))
+    profile = tmp_path / "profile"
+    config = BrowserConfig(
+        mode="launch",
+        chrome_binary=exe(tmp_path / "chromium"),
+        chromedriver=exe(tmp_path / "chromedriver", code=1),  # every start fails at once
+        profile_dir=profile,
+        env={"PATH": str(tmp_path / "empty")},
+    )
+    browser = SeleniumBrowser(config)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for attempt in (browser.start, browser.recover, browser.recover):
+        _lock(profile, socket.gethostname(), dead.pid)
+        with pytest.raises(BrowserUnavailable, match="cannot start the browser"):
+            attempt()
+        assert not (profile / "SingletonLock").is_symlink()  # stale locks removed each time
+    assert sorted(calls) == ["ensure_profile_dir", "resolve_browser_binary", "resolve_chromedriver"]

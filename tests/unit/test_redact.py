@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from watchdog.core.redact import fragments_of, redact, redacted_url, secret_fragments
+from watchdog.core.redact import (
+    fragments_of,
+    redact,
+    redacted_url,
+    secret_fragments,
+    without_credentials,
+)
 
 TELEGRAM = "tgram://123456789:AAHsecretTokenPart/987654321"
 
@@ -102,3 +108,18 @@ def test_short_fragments_are_not_redacted_alone() -> None:
 )
 def test_redacted_url(url: str, shown: str) -> None:
     assert redacted_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://user:s3cretpw@grid:4444", "http://***@grid:4444"),
+        ("https://u:pw@grid.example:4444/wd/hub", "https://***@grid.example:4444/wd/hub"),
+        ("http://grid:4444/wd/hub", "http://grid:4444/wd/hub"),
+        ("http://u:pa/ss?x@grid:4444", "http://***@grid:4444"),  # unencoded / and ? in a password
+        ("http://grid:4444/?token=s3cretpw#frag", "http://grid:4444/?***"),
+        ("user:s3cretpw@grid:4444", "***"),  # not a URL: nothing of it is shown
+    ],
+)
+def test_without_credentials_keeps_the_address_only(url: str, shown: str) -> None:
+    assert without_credentials(url) == shown

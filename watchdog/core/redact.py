@@ -13,6 +13,7 @@ URL-encoded URL still loses its token.
     secret_fragments("tgram://123:ABC/456")  -> ["tgram://123:ABC/456", "123:ABC", ...]
     redact("sent via tgram://123:ABC/456", fragments) -> "sent via ***"
     redacted_url("json://127.0.0.1:8000/hook?token=X") -> "json://127.0.0.1:8000/***?***"
+    without_credentials("http://user:pw@grid:4444/wd/hub") -> "http://***@grid:4444/wd/hub"
 """
 
 from __future__ import annotations
@@ -137,3 +138,20 @@ def redacted_url(url: str) -> str:
     if query:
         shown += f"?{MASK}"
     return shown
+
+
+def without_credentials(url: str) -> str:
+    """A printable form of a service URL such as a WebDriver Grid's: host, port and path kept,
+    the `user:password@` part and any query `***`.
+
+    `http://user:pw@grid:4444/wd/hub` -> `http://***@grid:4444/wd/hub`. Everything up to the
+    last `@` counts as credentials (a password may hold `/`, `?` or `@`), so an `@` later in
+    the URL hides more, never less. Text that is not a URL at all becomes `***`.
+    """
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return MASK
+    _, at, after = rest.rpartition("@")
+    address, question, _ = after.partition("?")
+    address = address.partition("#")[0]
+    return f"{scheme}://{MASK + '@' if at else ''}{address}{'?' + MASK if question else ''}"

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from watchdog.core.urls import is_colab_host
 from watchdog.errors import BrowserLost, ConfigError
 
 ACCEPTED = "host:port such as 127.0.0.1:9222"
@@ -78,13 +79,9 @@ def colab_tabs(address: str, *, allow_remote: bool) -> list[str]:
 
     Raises ConfigError for a bad address, BrowserLost when nothing answers there.
     """
-    from urllib.parse import urlsplit
-
-    from watchdog.core.urls import COLAB_HOST
-
     host, port = parse_attach_address(address, allow_remote=allow_remote)
     found: list[str] = []
     for _, url in list_tabs(host, port):
-        if (urlsplit(url).hostname or "").lower() == COLAB_HOST and url not in found:
+        if is_colab_host(url) and url not in found:
             found.append(url)
     return found

@@ -1,29 +1,46 @@
-"""Ending the browser and driver processes this adapter started, by PID (never by name)."""
+"""Ending the browser and driver processes this adapter started, by process (never by name).
+
+A PID alone is not enough: recovery runs after up to minutes of backoff, by which time the PID
+may belong to another process. So the processes are captured as `psutil.Process` objects right
+after they start; psutil identifies a process by PID and creation time, and a root whose PID
+now names another process (or nothing) is skipped.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 import psutil
 from loguru import logger
 
 
-def _tree(pid: int) -> list[psutil.Process]:
+def capture(pid: int) -> psutil.Process | None:
+    """The running process `pid`, to be ended later by `kill_trees`; None when it is gone."""
     try:
-        root = psutil.Process(pid)
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+def _tree(root: psutil.Process) -> list[psutil.Process]:
+    try:
+        if not root.is_running():  # gone, or its PID was reused by another process
+            return []
         return [root, *root.children(recursive=True)]
     except psutil.Error:
         return []
 
 
-def kill_trees(pids: list[int], *, grace: float = 0.0) -> int:
-    """Terminate (after `grace` seconds of waiting for a clean exit) then kill each PID's tree.
+def kill_trees(roots: Iterable[psutil.Process], *, grace: float = 0.0) -> int:
+    """Terminate (after `grace` seconds of waiting for a clean exit) then kill each root's tree.
 
-    Returns how many processes had to be signalled. Unknown or gone PIDs are ignored.
+    Returns how many processes had to be signalled. Roots that exited, or whose PID now
+    belongs to a different process, are ignored.
     """
     procs: dict[int, psutil.Process] = {}
-    for pid in pids:
-        for proc in _tree(pid):
+    for root in roots:
+        for proc in _tree(root):
             procs[proc.pid] = proc
     if not procs:
         return 0

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import psutil
 from loguru import logger
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -20,11 +22,16 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from watchdog import jsassets
 from watchdog.adapters.browser import attach as attach_mod
 from watchdog.adapters.browser.config import CHROMIUM_FLAGS, BrowserConfig
-from watchdog.adapters.browser.driver import resolve_browser_binary, resolve_chromedriver
-from watchdog.adapters.browser.processes import kill_trees
+from watchdog.adapters.browser.driver import (
+    ResolvedDriver,
+    resolve_browser_binary,
+    resolve_chromedriver,
+)
+from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import INSTALL_HINT, translating
 from watchdog.core.model import EngineStatus
+from watchdog.core.redact import without_credentials
 from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
@@ -35,7 +42,6 @@ from watchdog.errors import (
 )
 
 ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
-BLANK_PREFIXES = ("about:blank", "data:,", "chrome://new-tab-page", "chrome://newtab")
 
 
 class _PinnedService(Service):
@@ -72,7 +78,11 @@ class SeleniumBrowser:
         self._tabs: dict[str, str] = {}  # notebook URL -> window handle
         self._unloaded: set[str] = set()  # notebooks whose last navigation failed (net::ERR_)
         self._spare: list[str] = []  # blank tabs a launch may reuse
-        self._pids: list[int] = []  # launch: browser; launch+attach: chromedriver
+        # launch: browser; launch+attach: chromedriver. Captured at start, so a PID reused
+        # by another process by the time we end the session is never killed.
+        self._procs: list[psutil.Process] = []
+        # launch/attach: (browser binary, profile dir, chromedriver), found by the first start
+        self._local: tuple[str | None, Path | None, ResolvedDriver] | None = None
         self._attach: tuple[str, int] | None = None
         if config.mode == "attach":
             if not config.attach_address:
@@ -88,7 +98,7 @@ class SeleniumBrowser:
     @property
     def pids(self) -> list[int]:
         """PIDs this session started and will end (browser, chromedriver); empty when remote."""
-        return list(self._pids)
+        return [proc.pid for proc in self._procs]
 
     @property
     def driver(self) -> WebDriver:
@@ -101,8 +111,7 @@ class SeleniumBrowser:
 
         Starting again ends the previous session first (never two browsers on one profile).
         """
-        if self._driver is not None:
-            self._end_session(grace=0)
+        self._end_session(grace=0)
         self._tabs.clear()
         self._unloaded.clear()
         self._spare.clear()
@@ -131,25 +140,36 @@ class SeleniumBrowser:
             options.add_argument(flag)
         return options
 
+    def _resolve_local(self) -> tuple[str | None, Path | None, ResolvedDriver]:
+        """Browser binary, profile dir (launch) and chromedriver, found once and then reused:
+        finding the driver may run Selenium Manager, too slow for every recovery."""
+        if self._local is None:
+            cfg = self.config
+            binary, profile = None, None
+            if cfg.mode == "launch":
+                binary = resolve_browser_binary(cfg.chrome_binary, cfg.env)
+                if cfg.profile_dir is None:
+                    raise ConfigError("launch mode needs WATCHDOG_PROFILE_DIR")
+                profile = ensure_profile_dir(cfg.profile_dir)
+            resolved = resolve_chromedriver(
+                cfg.chromedriver, cfg.env, allow_download=cfg.allow_driver_download, binary=binary
+            )
+            self._local = (binary, profile, resolved)
+        return self._local
+
     def _start_local(self) -> WebDriver:
         cfg = self.config
         options = self._options()
-        binary = None
+        binary, profile, resolved = self._resolve_local()
         if cfg.mode == "launch":
-            binary = resolve_browser_binary(cfg.chrome_binary, cfg.env)
+            assert profile is not None
             if binary:
                 options.binary_location = binary
-            if cfg.profile_dir is None:
-                raise ConfigError("launch mode needs WATCHDOG_PROFILE_DIR")
-            profile = ensure_profile_dir(cfg.profile_dir)
             clean_stale_locks(profile)
             options.add_argument(f"--user-data-dir={profile}")
         else:
             assert self._attach is not None
             attach_mod.probe(*self._attach)
-        resolved = resolve_chromedriver(
-            cfg.chromedriver, cfg.env, allow_download=cfg.allow_driver_download, binary=binary
-        )
         logger.info(
             "{}: chromedriver {} (from {}), browser {}",
             self.label,
@@ -167,20 +187,21 @@ class SeleniumBrowser:
                 f"{self.label}: cannot start the browser: {exc.message}",
                 hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or " + INSTALL_HINT,
             ) from exc
-        self._pids = []
+        pids: list[object] = []
+        if cfg.mode == "launch":
+            pids.append(driver.capabilities.get("goog:processID"))
         if driver.service.process is not None:
-            self._pids.append(driver.service.process.pid)
-        browser_pid = driver.capabilities.get("goog:processID")
-        if cfg.mode == "launch" and isinstance(browser_pid, int):
-            self._pids.insert(0, browser_pid)
+            pids.append(driver.service.process.pid)
+        captured = (capture(pid) for pid in pids if isinstance(pid, int))
+        self._procs = [proc for proc in captured if proc is not None]
         return driver
 
     def _start_remote(self) -> WebDriver:
         url = str(self.config.remote_url)
+        shown = without_credentials(url)  # a Grid URL may carry user:password
         config = ClientConfig(remote_server_addr=url, timeout=int(self.config.remote_timeout))
-        logger.info("{}: remote WebDriver {} (timeout {}s)", self.label, url, config.timeout)
-        self._pids = []
-        with translating(f"connecting to the remote WebDriver {url}"):
+        logger.info("{}: remote WebDriver {} (timeout {}s)", self.label, shown, config.timeout)
+        with translating(f"connecting to the remote WebDriver {shown}"):
             return webdriver.Remote(
                 command_executor=url, options=self._options(), client_config=config
             )
@@ -199,9 +220,9 @@ class SeleniumBrowser:
                 with contextlib.suppress(Exception):
                     process.kill()
                     process.wait(timeout=3)  # reap it: no zombie chromedriver
-        if self._pids:
-            kill_trees(self._pids, grace=grace)
-        self._pids = []
+        procs, self._procs = self._procs, []
+        if procs:
+            kill_trees(procs, grace=grace)
 
     def recover(self) -> None:
         """End the dead session (killing orphans by PID), clean stale locks, start anew.
@@ -209,7 +230,6 @@ class SeleniumBrowser:
         Tabs are forgotten: the caller reopens each notebook with open().
         """
         logger.info("{}: recreating the browser session", self.label)
-        self._end_session(grace=0)
         self.start()
 
     def close(self) -> None:
