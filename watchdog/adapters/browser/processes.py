@@ -33,7 +33,8 @@ def _tree(root: psutil.Process) -> list[psutil.Process]:
 
 
 def kill_trees(roots: Iterable[psutil.Process], *, grace: float = 0.0) -> int:
-    """Terminate (after `grace` seconds of waiting for a clean exit) then kill each root's tree.
+    """Kill each root's tree, after waiting up to `grace` seconds for it to exit by itself
+    (the caller has already asked politely: driver.quit()).
 
     Returns how many processes had to be signalled. Roots that exited, or whose PID now
     belongs to a different process, are ignored.
