@@ -147,3 +147,28 @@ def test_run_never_shows_a_notify_secret(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 2
     assert "--notify=<redacted>" in one_error_line(err)
     assert "AAHsecretTokenPart" not in out + err and "987654321" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needles"),
+    [
+        # argparse reads "-5s" as an option; the line says how to pass it.
+        (["run", "--interval", "-5s", "http://127.0.0.1:1/x"], ["run:", "--interval=VALUE"]),
+        (["snippet", "--warn-before", "-5m"], ["snippet:", "--warn-before=VALUE"]),
+        (["snippet", "--bogus"], ["unrecognized arguments: --bogus", "--help"]),
+        (["snippet", "--format", "pdf"], ["--format", "'pdf'", "bookmarklet"]),
+        (["no-such-command"], ["'no-such-command'", "test-alert"]),
+    ],
+)
+def test_usage_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needles: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2
+    assert out == ""
+    line = one_error_line(err)
+    assert "usage:" not in err
+    for needle in needles:
+        assert needle in line

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from watchdog import __version__
 from watchdog.errors import ExitCode, WatchdogError
@@ -31,8 +33,27 @@ directory (see .env.example); flags override them.
 """
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is ONE stderr line (no usage block) and exit code 2.
+
+    Subparsers inherit the class (argparse's default parser_class is type(self)).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        hint = f"see '{self.prog} --help'"
+        missing = re.fullmatch(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
+        if missing:
+            flag = missing.group(1)
+            # argparse reads "--interval -5s" as two options; "--interval=-5s" is one.
+            hint = f"a value starting with '-' must be joined with '=', as in {flag}=VALUE; {hint}"
+        command = self.prog.removeprefix("colab-watchdog").strip()
+        where = f"{command}: " if command else ""
+        sys.stderr.write(f"colab-watchdog: error: {where}{message} ({hint})\n")
+        sys.exit(ExitCode.USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="colab-watchdog",
         description="Keep Google Colab sessions alive within their limits and warn before "
         "they end.",
