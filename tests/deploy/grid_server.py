@@ -10,6 +10,7 @@ Install the jar and Java with `sh tests/deploy/install_grid.sh` (.ci/run does).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -60,10 +61,13 @@ class SeleniumGrid:
         session_timeout: int = 3600,
         boot: float = 90,
         stereotype_args: list[str] | None = None,
+        login: tuple[str, str] | None = None,
     ) -> None:
         """`stereotype_args` configures one Chrome slot whose stereotype carries these
-        goog:chromeOptions args, as docker-selenium's SE_NODE_STEREOTYPE_EXTRA does."""
+        goog:chromeOptions args, as docker-selenium's SE_NODE_STEREOTYPE_EXTRA does.
+        `login` = (username, password) makes the Grid require HTTP basic auth."""
         self.jar = jar
+        self.login = login
         self.stereotype_args = stereotype_args
         self.max_sessions = max_sessions
         self.session_timeout = session_timeout
@@ -96,6 +100,11 @@ class SeleniumGrid:
         self._config = config
         return ["--config", str(config)]
 
+    def _login_args(self) -> list[str]:
+        if self.login is None:
+            return []
+        return ["--username", self.login[0], "--password", self.login[1]]
+
     def __enter__(self) -> SeleniumGrid:
         started = time.monotonic()
         self._proc = subprocess.Popen(
@@ -105,6 +114,7 @@ class SeleniumGrid:
                 str(self.jar),
                 "standalone",
                 *self._config_file(),
+                *self._login_args(),
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -138,7 +148,11 @@ class SeleniumGrid:
         self.stop()
 
     def status(self) -> dict[str, object]:
-        with urllib.request.urlopen(f"{self.url}/status", timeout=5) as response:
+        request = urllib.request.Request(f"{self.url}/status")
+        if self.login is not None:
+            token = base64.b64encode(":".join(self.login).encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with urllib.request.urlopen(request, timeout=5) as response:
             data = json.load(response)
         value = data.get("value", {})
         return value if isinstance(value, dict) else {}

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from watchdog.core.urls import github_to_colab, is_colab_host, validate_notebook_url
+from watchdog.core.urls import (
+    github_to_colab,
+    is_colab_host,
+    split_credentials,
+    validate_notebook_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -103,3 +108,18 @@ def test_github_to_colab_rejects(url: str, reason: str) -> None:
         github_to_colab(url)
     assert reason in str(info.value)
     assert "github.com/OWNER/REPO/blob/BRANCH/path.ipynb" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://grid:4444", ("http://grid:4444", None, None)),
+        ("http://u:pw@grid:4444/wd/hub", ("http://grid:4444/wd/hub", "u", "pw")),
+        ("http://u:p%40s%2Fs@grid:4444", ("http://grid:4444", "u", "p@s/s")),
+        ("http://u:p@s@grid:4444", ("http://grid:4444", "u", "p@s")),  # last @ ends it
+        ("https://token@grid", ("https://grid", "token", "")),
+        ("not a url @ all", ("not a url @ all", None, None)),
+    ],
+)
+def test_split_credentials(url: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert split_credentials(url) == expected

@@ -5,12 +5,14 @@ validate_notebook_url(" https://colab.research.google.com/drive/1abc ")
 is_colab_host("https://colab.research.google.com/drive/1abc")  -> True
 github_to_colab("https://github.com/OWNER/REPO/blob/main/nb.ipynb")
     -> "https://colab.research.google.com/github/OWNER/REPO/blob/main/nb.ipynb"
+split_credentials("http://user:p%40ss@grid:4444/wd/hub")
+    -> ("http://grid:4444/wd/hub", "user", "p@ss")
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 COLAB_HOST = "colab.research.google.com"
 
@@ -91,3 +93,15 @@ def github_to_colab(text: str) -> str:
     if not rest[-1].lower().endswith(".ipynb"):
         raise ValueError(f"{url!r} does not point at a .ipynb file: use {GITHUB_URL_ACCEPTED}")
     return f"https://{COLAB_HOST}/github/{owner}/{repo}/blob/{'/'.join(rest)}"
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """(url without `user:password@`, user, password), both percent-decoded; (url, None, None)
+    when it has none. As in core.redact.without_credentials, everything up to the last `@`
+    is the user part (a password may hold `/`, `?` or `@`)."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, address = rest.rpartition("@")
+    if not sep or not at:
+        return url, None, None
+    user, _, password = userinfo.partition(":")
+    return f"{scheme}://{address}", unquote(user), unquote(password)

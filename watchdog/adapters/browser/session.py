@@ -32,6 +32,7 @@ from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_
 from watchdog.adapters.browser.translate import INSTALL_HINT, translating
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
+from watchdog.core.urls import split_credentials
 from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
@@ -199,11 +200,19 @@ class SeleniumBrowser:
     def _start_remote(self) -> WebDriver:
         url = str(self.config.remote_url)
         shown = without_credentials(url)  # a Grid URL may carry user:password
-        config = ClientConfig(remote_server_addr=url, timeout=int(self.config.remote_timeout))
+        # The login goes to Selenium as basic auth, not inside the URL (which Selenium warns
+        # about, and which it would carry into its own messages).
+        address, user, password = split_credentials(url)
+        config = ClientConfig(
+            remote_server_addr=address,
+            timeout=int(self.config.remote_timeout),
+            username=user,
+            password=password,
+        )
         logger.info("{}: remote WebDriver {} (timeout {}s)", self.label, shown, config.timeout)
         with translating(f"connecting to the remote WebDriver {shown}"):
             return webdriver.Remote(
-                command_executor=url, options=self._options(), client_config=config
+                command_executor=address, options=self._options(), client_config=config
             )
 
     def _end_session(self, *, grace: float) -> None:
