@@ -61,3 +61,16 @@ def test_interrupted_login_kills_a_browser_that_ignores_sigterm(
     [browser] = StubbornBrowser.started
     assert browser.terminated and browser.killed
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("login_env")
+def test_login_and_run_encrypt_cookies_the_same_way(capsys: pytest.CaptureFixture[str]) -> None:
+    """A profile signed in with `login` on a desktop (keyring) must decrypt under `run` where no
+    keyring answers: both force the same password store."""
+    from watchdog.adapters.browser.config import CHROMIUM_FLAGS
+
+    main(["login"])
+    [browser] = StubbornBrowser.started
+    stores = [arg for arg in browser.command if arg.startswith("--password-store=")]
+    assert stores == ["--password-store=basic"]
+    assert [f for f in CHROMIUM_FLAGS if f.startswith("--password-store=")] == stores

@@ -9,6 +9,12 @@ from typing import Literal
 
 Mode = Literal["launch", "attach", "remote"]
 
+# Chromium on Linux encrypts the profile's cookies (the Google sign-in) with a key from the
+# desktop keyring when one answers, and with a fixed key when none does (systemd, Docker, ssh).
+# `login` and every session force the fixed key, so a profile signed in on the desktop still
+# decrypts when the daemon runs where no keyring answers. Ignored on macOS and Windows.
+COOKIE_KEY_FLAG = "--password-store=basic"
+
 # Per the engineering notes: these matter headless and as root; without the background-networking
 # flags Chromium floods a closed network with connection attempts.
 CHROMIUM_FLAGS: tuple[str, ...] = (
@@ -24,6 +30,7 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
+    COOKIE_KEY_FLAG,
 )
 
 

@@ -49,12 +49,16 @@ def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
 
 
 def browser_command(binary: str, profile: Path, *, as_root: bool) -> list[str]:
-    """The command line of the sign-in browser: the profile, no automation flags."""
+    """The command line of the sign-in browser: the profile, no automation flags, and the
+    same cookie encryption as `run` (COOKIE_KEY_FLAG explains why)."""
+    from watchdog.adapters.browser.config import COOKIE_KEY_FLAG
+
     command = [
         binary,
         f"--user-data-dir={profile}",
         "--no-first-run",
         "--no-default-browser-check",
+        COOKIE_KEY_FLAG,
     ]
     if as_root:
         command.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
