@@ -188,3 +188,53 @@ def test_attach_close_never_kills_the_users_browser_even_after_recover(
     assert sum(1 for t in page_tabs(port) if t["url"] == url) == 1
     browser.close()
     assert process.poll() is None and any(t["url"] == url for t in page_tabs(port))
+
+
+# The user's own tab: its title says whether it is in front ("visible") and counts its
+# visibility changes, so a tab that was hidden and shown again reads "visible 3".
+USER_TAB = (
+    "data:text/html,<script>function s(){document.title='user '+document.visibilityState+' '"
+    "+(window.n=(window.n||0)+1)}s();document.addEventListener('visibilitychange',s)</script>"
+)
+
+
+def open_in_users_browser(port: int, url: str) -> None:
+    """Opens a tab the way the user would (through DevTools, not WebDriver); it comes to front."""
+    new_tab = f"http://127.0.0.1:{port}/json/new?{urllib.parse.quote(url, safe='')}"
+    urllib.request.urlopen(urllib.request.Request(new_tab, method="PUT"), timeout=5).close()
+
+
+def front_tab_title(port: int) -> str:
+    """Chromium lists tabs most recently activated first."""
+    return str(page_tabs(port)[0]["title"])
+
+
+@pytest.mark.parametrize("notebooks", [1, 2])
+def test_attach_keeps_the_users_own_tab_in_front(
+    debug_chromium: tuple[subprocess.Popen[bytes], int], sim_server: SimServer, notebooks: int
+) -> None:
+    """WebDriver brings each tab it switches to to the front; in the user's own browser the
+    tab the user was looking at must stay there. With one notebook nothing is switched after
+    the first tick, so the user's tab is not even hidden for a moment."""
+    _, port = debug_chromium
+    urls = [sim_server.page_url(f"front-{i}", era=2025, idle=30) for i in range(notebooks)]
+    for url in urls:
+        open_in_users_browser(port, url)
+    open_in_users_browser(port, USER_TAB)
+    wait_until(lambda: front_tab_title(port) == "user visible 1", timeout=15)
+
+    browser = SeleniumBrowser(attach_config(port))
+    browser.start()
+    try:
+        for url in urls:
+            browser.open(url)
+        after_first: str | None = None
+        for _ in range(3):
+            for url in urls:
+                assert browser.tick(url, ENGINE_OPTIONS)[0].state == "connected"
+            wait_until(lambda: front_tab_title(port).startswith("user visible"), timeout=10)
+            after_first = after_first or front_tab_title(port)
+        if notebooks == 1:
+            assert front_tab_title(port) == after_first  # no hide/show once settled
+    finally:
+        browser.close()

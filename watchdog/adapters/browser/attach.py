@@ -1,4 +1,5 @@
-"""Attach mode helpers: address policy, the DevTools liveness probe and tab listing."""
+"""Attach mode helpers: address policy, the DevTools liveness probe, tab listing, and putting
+the user's front tab back (WebDriver brings every tab it switches to to the front)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def probe(host: str, port: int, timeout: float = 3.0) -> dict[str, Any]:
 
 
 def list_tabs(host: str, port: int, timeout: float = 3.0) -> list[tuple[str, str]]:
-    """(target id, URL) of every page tab; target ids are WebDriver window handles."""
+    """(target id, URL) of every page tab; target ids are WebDriver window handles.
+
+    Chromium lists them most recently activated first: the first is the tab in front."""
     targets = _get_json(host, port, "/json/list", timeout)
     if not isinstance(targets, list):
         return []
@@ -72,6 +75,18 @@ def list_tabs(host: str, port: int, timeout: float = 3.0) -> list[tuple[str, str
         for t in targets
         if isinstance(t, dict) and t.get("type") == "page"
     ]
+
+
+def activate_tab(host: str, port: int, target: str, timeout: float = 3.0) -> bool:
+    """GET /json/activate/<id>: bring that tab to the front. False when it could not be (the
+    tab is gone, nothing answers); the caller goes on, this is only about the user's view."""
+    url = f"http://{host}:{port}/json/activate/{target}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def colab_tabs(address: str, *, allow_remote: bool) -> list[str]:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import psutil
 from loguru import logger
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchWindowException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -268,7 +269,7 @@ class SeleniumBrowser:
         handles = driver.window_handles
         handle = self._tabs.get(url)
         if handle in handles:
-            driver.switch_to.window(handle)
+            self._switch(driver, handle)
             if url in self._unloaded or not same_notebook(driver.current_url, url):
                 driver.get(url)
             return
@@ -283,9 +284,11 @@ class SeleniumBrowser:
             self._spare.remove(spare)
             driver.switch_to.window(spare)
         else:
+            front = self._front_tab()
             # New Window needs a live current window; the current one may be the lost tab.
             driver.switch_to.window(handles[0])
             driver.switch_to.new_window("tab")
+            self._put_front_back(front, driver.current_window_handle)
         self._tabs[url] = driver.current_window_handle
         driver.get(url)
 
@@ -322,11 +325,47 @@ class SeleniumBrowser:
         if url in self._unloaded:
             raise PageUnreachable(f"the page of {url} did not load (open it again)")
         with translating(f"switching to {url}"):
-            driver.switch_to.window(handle)
+            self._switch(driver, handle)
             current = driver.current_url
         if not same_notebook(current, url):
             raise TabLost(f"the tab of {url} navigated away to {current}")
         return driver
+
+    def _switch(self, driver: WebDriver, handle: str) -> None:
+        """Make `handle` WebDriver's current tab.
+
+        Switching also brings the tab to the front. In attach mode that is the user's own
+        window, so: no switch at all when the tab is already current (one watched notebook:
+        the user's view is never touched after the first tick), and otherwise the tab the user
+        had in front is put back right after (with several notebooks it flickers once per tick).
+        """
+        if self._attach is None:
+            driver.switch_to.window(handle)
+            return
+        try:
+            if driver.current_window_handle == handle:
+                return
+        except NoSuchWindowException:
+            pass  # the current tab was closed; switching away from it is what we want
+        front = self._front_tab()
+        driver.switch_to.window(handle)
+        self._put_front_back(front, handle)
+
+    def _front_tab(self) -> str | None:
+        """Attach mode: the tab in front of the user's browser (None when unknown)."""
+        if self._attach is None:
+            return None
+        try:
+            tabs = attach_mod.list_tabs(*self._attach)
+        except BrowserLost:
+            return None
+        return tabs[0][0] if tabs else None
+
+    def _put_front_back(self, front: str | None, shown: str) -> None:
+        if self._attach is None or front is None or front == shown:
+            return
+        if not attach_mod.activate_tab(*self._attach, front):
+            logger.debug("{}: could not bring the user's tab {} back", self.label, front)
 
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         """Run js/engine.js once in the notebook's tab; returns (status, page title)."""
