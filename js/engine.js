@@ -28,7 +28,9 @@
  * `colab.global.notebook` object last. When connected, the tick dispatches harmless input
  * events (Shift key, pointer press) on document.body so the page's idle timer restarts; it
  * never clicks the connect button while connected and closes any sessions dialog or Resources
- * panel a previous tool left open. When a reCAPTCHA is present it does nothing at all.
+ * panel a previous tool left open. When no probe reads the state ("unknown": Colab changed its
+ * page) it sends the Shift key only, so the idle timer is still fed. When a reCAPTCHA is
+ * present it does nothing at all.
  *
  * The file is evaluated inside a function scope (WebDriver's execute_script body, or the
  * console snippet's wrapper), so its helper functions do not leak into the page.
@@ -122,6 +124,11 @@ function cwRunTick(ctx, status) {
 function cwActOnState(ctx, reading, status) {
   if (reading.state === "connected") {
     cwProduceActivity(status.dialog !== null);
+    status.acted = "activity";
+  } else if (reading.state === "unknown") {
+    // Colab changed its page and no probe reads it: keep feeding the idle timer with the one
+    // input that is harmless anywhere (a Shift press, no pointer), clicking nothing.
+    cwProduceActivity(true);
     status.acted = "activity";
   } else if (reading.state === "disconnected" && ctx.reconnect && reading.button) {
     cwClick(reading.button);

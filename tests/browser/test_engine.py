@@ -534,6 +534,31 @@ def test_depth_bound_limits_the_shadow_search(driver: Any, sim_server: SimServer
     assert tick(driver, sim_server, maxDepth=0)["state"] == "connected"
 
 
+def test_unreadable_page_still_gets_keyboard_activity(driver: Any, sim_server: SimServer) -> None:
+    """When Colab changes its page so that no probe reads the state, the tick still feeds the
+    idle timer (the Shift key, nothing clicked, no pointer), so the runtime survives until the
+    selectors are updated; the daemon still reports "unknown" and reloads the tab."""
+    load(driver, sim_server, era="2025", idle=4)
+    wait_until(lambda: sim(driver, "s.idleRemaining()") < 3, timeout=10)
+    before_counters = sim_counters(driver)
+    events = (
+        "window.__ev = []; for (const t of ['keydown','pointerdown','mousedown','click'])"
+        " document.addEventListener(t, (e) => window.__ev.push(e.type + ':' + e.key), true);"
+    )
+    before, after, status = driver.execute_script(
+        events + ENGINE + "\nconst before = window.__sim.idleRemaining();"
+        "const status = colabWatchdogTick(arguments[0]);"
+        "return [before, window.__sim.idleRemaining(), status];",
+        {"reconnect": True, "selectors": None, "maxDepth": 0},  # 0: the 2025 toolbar is unseen
+    )
+    assert (status["state"], status["acted"]) == ("unknown", "activity")
+    assert before < 3 and after > 3.5, "the idle timer did not restart"
+    assert driver.execute_script("return window.__ev") == ["keydown:Shift"]
+    counters = sim_counters(driver)
+    assert counters["connectClicks"] == before_counters["connectClicks"]
+    assert counters["panelsOpened"] == before_counters["panelsOpened"]
+
+
 def test_page_object_is_a_last_resort_probe(driver: Any, sim_server: SimServer) -> None:
     load(driver, sim_server, era="2025", global_=1)
     assert tick(driver, sim_server)["probe"] == "2025:shadow/sparkline"  # DOM first
