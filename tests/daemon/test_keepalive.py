@@ -18,10 +18,11 @@ from tests.daemon.conftest import (
     alive,
     launch_config,
 )
-from tests.helpers import open_sim_page, sim_state, wait_until
+from tests.helpers import open_sim_page, sim_counters, sim_state, wait_until
 from watchdog.adapters.browser import SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
+from watchdog.errors import TabLost
 from watchdog.sim import SimServer
 
 pytestmark = pytest.mark.browser
@@ -145,3 +146,40 @@ def test_page_script_error_is_a_failed_tick_not_a_recreate(
         launched.evaluate(url, "throw new Error('boom')")
     status, _ = launched.tick(url, ENGINE_OPTIONS)
     assert status.state == "connected" and launched.pids == pids
+
+
+def test_tick_is_one_round_trip_and_never_runs_the_engine_on_another_page(
+    launched: SeleniumBrowser, sim_server: SimServer
+) -> None:
+    """The tick checks the tab's address inside the same script as the engine: one WebDriver
+    call besides the tab switch. A changed address that still shows the notebook (Colab adding
+    `authuser`) costs one extra call; another page gets TabLost and no engine run at all."""
+    url = sim_server.page_url("trips", era=2025, idle=30)
+    launched.start()
+    launched.open(url)
+    driver = launched.driver
+    calls: list[str] = []
+    real_execute = driver.execute
+
+    def counting(command: str, params: Any = None) -> Any:
+        calls.append(command)
+        return real_execute(command, params)
+
+    driver.execute = counting  # type: ignore[method-assign]
+    launched.tick(url, ENGINE_OPTIONS)  # the first tick checks the address once
+    calls.clear()
+    status, title = launched.tick(url, ENGINE_OPTIONS)
+    assert status.state == "connected" and title
+    assert calls == ["switchToWindow", "w3cExecuteScript"], calls
+
+    driver.execute_script("history.replaceState(null, '', location.href + '&authuser=0')")
+    calls.clear()
+    assert launched.tick(url, ENGINE_OPTIONS)[0].state == "connected"
+    assert calls.count("w3cExecuteScript") == 2, calls
+
+    elsewhere = sim_server.page_url("elsewhere", era=2025, idle=30)
+    driver.get(elsewhere)
+    before = sim_counters(driver)["interactions"]
+    with pytest.raises(TabLost, match="navigated away"):
+        launched.tick(url, ENGINE_OPTIONS)
+    assert sim_counters(driver)["interactions"] == before  # no activity on the other page

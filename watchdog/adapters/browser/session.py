@@ -44,6 +44,14 @@ from watchdog.errors import (
 )
 
 ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
+# The adapter's tick: one round trip for the URL check, the engine and the title. The engine
+# runs only when the tab still shows exactly the address last checked (arguments[1]);
+# otherwise the script returns the address alone for Python to check (same_notebook).
+TICK_CALL = """
+const cwHref = location.href;
+if (cwHref !== arguments[1]) return {href: cwHref};
+return {href: cwHref, title: document.title, status: colabWatchdogTick(arguments[0])};
+"""
 
 
 class _PinnedService(Service):
@@ -79,6 +87,7 @@ class SeleniumBrowser:
         self._driver: WebDriver | None = None
         self._tabs: dict[str, str] = {}  # notebook URL -> window handle
         self._unloaded: set[str] = set()  # notebooks whose last navigation failed (net::ERR_)
+        self._hrefs: dict[str, str] = {}  # notebook URL -> its tab's address when last checked
         self._spare: list[str] = []  # blank tabs a launch may reuse
         # launch: browser; launch+attach: chromedriver. Captured at start, so a PID reused
         # by another process by the time we end the session is never killed.
@@ -316,8 +325,9 @@ class SeleniumBrowser:
                 return target
         return None
 
-    def _enter(self, url: str) -> WebDriver:
-        """Switch to the notebook's tab; TabLost when it is gone or shows something else."""
+    def _switch_to_tab(self, url: str) -> WebDriver:
+        """Switch to the notebook's tab; TabLost when there is none, PageUnreachable when its
+        last load failed."""
         driver = self.driver
         handle = self._tabs.get(url)
         if handle is None:
@@ -326,9 +336,21 @@ class SeleniumBrowser:
             raise PageUnreachable(f"the page of {url} did not load (open it again)")
         with translating(f"switching to {url}"):
             self._switch(driver, handle)
-            current = driver.current_url
-        if not same_notebook(current, url):
+        return driver
+
+    def _check_href(self, url: str, current: object) -> str:
+        """`current` (the tab's address) if it still shows the notebook, else TabLost."""
+        if not isinstance(current, str) or not same_notebook(current, url):
             raise TabLost(f"the tab of {url} navigated away to {current}")
+        self._hrefs[url] = current
+        return current
+
+    def _enter(self, url: str) -> WebDriver:
+        """Switch to the notebook's tab; TabLost when it is gone or shows something else."""
+        driver = self._switch_to_tab(url)
+        with translating(f"reading the address of {url}"):
+            current = driver.current_url
+        self._check_href(url, current)
         return driver
 
     def _switch(self, driver: WebDriver, handle: str) -> None:
@@ -368,17 +390,31 @@ class SeleniumBrowser:
             logger.debug("{}: could not bring the user's tab {} back", self.label, front)
 
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
-        """Run js/engine.js once in the notebook's tab; returns (status, page title)."""
-        driver = self._enter(url)
-        script = jsassets.load("engine.js") + ENGINE_CALL
-        with translating(f"ticking {url}"):
-            raw = driver.execute_script(script, options)
-            title = driver.title
+        """Run js/engine.js once in the notebook's tab; returns (status, page title).
+
+        Normally one round trip (TICK_CALL); a second one when the tab's address changed since
+        it was last checked and still shows the notebook (Colab rewrote its query or fragment).
+        TabLost, with the engine not run, when the tab shows another page.
+        """
+        driver = self._switch_to_tab(url)
+        script = jsassets.load("engine.js") + TICK_CALL
+        raw: Any = None
+        for _ in range(2):
+            with translating(f"ticking {url}"):
+                raw = driver.execute_script(script, options, self._hrefs.get(url))
+            if not isinstance(raw, dict):
+                raise PageScriptError(f"tick result for {url} is not an object: {raw!r:.80}")
+            if "status" in raw:
+                break
+            self._check_href(url, raw.get("href"))
+        else:
+            raise TabLost(f"the tab of {url} keeps changing its address")
         try:
-            status = EngineStatus.from_json(raw)
+            status = EngineStatus.from_json(raw["status"])
         except ValueError as exc:
             raise PageScriptError(f"engine result for {url} is malformed: {exc}") from exc
-        return status, title or None
+        title = raw.get("title")
+        return status, title if isinstance(title, str) and title else None
 
     def evaluate(self, url: str, script: str, *args: Any) -> Any:
         """Run `script` (a function body using `arguments`) in the notebook's tab; its result."""
