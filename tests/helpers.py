@@ -121,3 +121,17 @@ def open_sim_page(driver: Any, url: str, timeout: float = 15) -> None:
         timeout=timeout,
         message=f"window.__sim on {url}",
     )
+
+
+def record_commands(driver: Any) -> list[str]:
+    """From now on, the name of every WebDriver command `driver` sends ("switchToWindow",
+    "w3cExecuteScript", ...), in order, in the returned list."""
+    sent: list[str] = []
+    real_execute = driver.execute
+
+    def recording(command: str, params: Any = None) -> Any:
+        sent.append(command)
+        return real_execute(command, params)
+
+    driver.execute = recording
+    return sent

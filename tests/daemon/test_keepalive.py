@@ -18,7 +18,7 @@ from tests.daemon.conftest import (
     alive,
     launch_config,
 )
-from tests.helpers import open_sim_page, sim_counters, sim_state, wait_until
+from tests.helpers import open_sim_page, record_commands, sim_counters, sim_state, wait_until
 from watchdog.adapters.browser import SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
@@ -158,14 +158,7 @@ def test_tick_is_one_round_trip_and_never_runs_the_engine_on_another_page(
     launched.start()
     launched.open(url)
     driver = launched.driver
-    calls: list[str] = []
-    real_execute = driver.execute
-
-    def counting(command: str, params: Any = None) -> Any:
-        calls.append(command)
-        return real_execute(command, params)
-
-    driver.execute = counting  # type: ignore[method-assign]
+    calls = record_commands(driver)
     launched.tick(url, ENGINE_OPTIONS)  # the first tick checks the address once
     calls.clear()
     status, title = launched.tick(url, ENGINE_OPTIONS)

@@ -23,7 +23,7 @@ from tests.daemon.conftest import (
     kill_tree,
     require_chrome,
 )
-from tests.helpers import wait_until
+from tests.helpers import record_commands, wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.browser.attach import colab_tabs
 from watchdog.adapters.clock import SystemClock
@@ -228,17 +228,10 @@ def test_attach_keeps_the_users_own_tab_in_front(
     try:
         for url in urls:
             browser.open(url)
-        driver = browser.driver
         commands: list[str] = []
-        real_execute = driver.execute
-
-        def recording(command: str, params: Any = None) -> Any:
-            commands.append(command)
-            return real_execute(command, params)
-
         for round_ in range(3):
             if round_ == 1:
-                driver.execute = recording  # type: ignore[method-assign]
+                commands = record_commands(browser.driver)
             for url in urls:
                 assert browser.tick(url, ENGINE_OPTIONS)[0].state == "connected"
             wait_until(lambda: front_tab_title(port).startswith("user visible"), timeout=10)

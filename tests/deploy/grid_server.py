@@ -44,6 +44,21 @@ def find_grid_jar() -> tuple[Path | None, str]:
     return jars[-1], ""
 
 
+def grid_jar_or_skip() -> Path:
+    """The Grid jar; skips the test (printing the reason) without Java, the jar or Chromium."""
+    import pytest  # only the fixtures need it
+
+    from tests.helpers import chrome_paths
+
+    jar, reason = find_grid_jar()
+    if jar is None:
+        print(f"SKIP reason: {reason}")
+        pytest.skip(reason)
+    if None in chrome_paths():
+        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
+    return jar
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from grid_server import SeleniumGrid, find_grid_jar
+from grid_server import SeleniumGrid, grid_jar_or_skip
 
-from tests.helpers import chrome_paths
 from watchdog.sim import SimServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,12 +26,7 @@ ENCODED = "gr1dS3cret%25pw%40x"
 
 @pytest.fixture(scope="module")
 def auth_grid() -> Iterator[SeleniumGrid]:
-    jar, reason = find_grid_jar()
-    if jar is None:
-        print(f"SKIP reason: {reason}")
-        pytest.skip(reason)
-    if None in chrome_paths():
-        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
+    jar = grid_jar_or_skip()
     with SeleniumGrid(jar, max_sessions=1, login=(USER, PASSWORD)) as grid:
         yield grid
 

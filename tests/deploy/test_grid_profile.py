@@ -16,9 +16,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from grid_server import SeleniumGrid, find_grid_jar
+from grid_server import SeleniumGrid, grid_jar_or_skip
 
-from tests.helpers import chrome_paths
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.errors import BrowserLost
 from watchdog.sim import SimServer
@@ -31,12 +30,7 @@ MARK = "localStorage.getItem('signed-in-as')"
 
 @pytest.fixture
 def profile_grid(tmp_path: Path) -> Iterator[tuple[SeleniumGrid, Path]]:
-    jar, reason = find_grid_jar()
-    if jar is None:
-        print(f"SKIP reason: {reason}")
-        pytest.skip(reason)
-    if None in chrome_paths():
-        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
+    jar = grid_jar_or_skip()
     profile = tmp_path / "node-profile"
     with SeleniumGrid(jar, max_sessions=1, stereotype_args=[f"--user-data-dir={profile}"]) as grid:
         yield grid, profile

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from grid_server import SeleniumGrid, find_grid_jar
+from grid_server import SeleniumGrid, grid_jar_or_skip
 
-from tests.helpers import chrome_paths, wait_until
+from tests.helpers import wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.cli.compose import RunContext, build_daemon
 from watchdog.core.model import TickResult
@@ -76,12 +76,7 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def grid() -> Iterator[SeleniumGrid]:
-    jar, reason = find_grid_jar()
-    if jar is None:
-        print(f"SKIP reason: {reason}")
-        pytest.skip(reason)
-    if None in chrome_paths():
-        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
+    jar = grid_jar_or_skip()
     with SeleniumGrid(jar, max_sessions=3) as server:
         print(f"\nSelenium Grid {jar.name} ready after {server.ready_after_s:.1f}s")
         yield server
