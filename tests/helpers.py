@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,3 +137,22 @@ def record_commands(driver: Any) -> list[str]:
 
     driver.execute = recording
     return sent
+
+
+def run_once_remote(
+    tmp_path: Path, remote: str, notebook: str, *, timeout: float = 300, **env_extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m watchdog run --once --remote REMOTE NOTEBOOK` in tmp_path, with no WATCHDOG_*
+    variable from the caller and state/profile under tmp_path (XDG dirs)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDOG_")}
+    env.update(XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "watchdog", "run", "--once", "--remote", remote, notebook],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -6,15 +6,14 @@ no output. Without the login the Grid answers 401 and `--once` says so in its er
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from grid_server import SeleniumGrid, grid_jar_or_skip
 
+from tests.helpers import run_once_remote
 from watchdog.sim import SimServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,18 +31,8 @@ def auth_grid() -> Iterator[SeleniumGrid]:
 
 
 def run_once(tmp_path: Path, remote: str, notebook: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDOG_")}
-    env.update(XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
-    env["PYTHONWARNINGS"] = "always"  # a Selenium warning must show if it is raised
-    return subprocess.run(
-        [sys.executable, "-m", "watchdog", "run", "--once", "--remote", remote, notebook],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    # PYTHONWARNINGS: a Selenium warning must show if it is raised.
+    return run_once_remote(tmp_path, remote, notebook, timeout=240, PYTHONWARNINGS="always")
 
 
 def test_grid_login_from_the_url_is_sent_as_basic_auth(

@@ -4,42 +4,20 @@ appears in any output, neither in the log, nor in `run --once`'s JSON, nor in an
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_once_remote
 from watchdog.cli.config import load_settings
 from watchdog.cli.main import main
 
 PASSWORD = "s3cretpw"
 
 
-def clean_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDOG_")}
-    env.update(XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
-    return env
-
-
 def test_run_once_against_a_refused_remote_never_shows_the_password(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "watchdog",
-            "run",
-            "--once",
-            "--remote",
-            f"http://user:{PASSWORD}@127.0.0.1:1",
-            "http://127.0.0.1:9/notebook",
-        ],
-        cwd=tmp_path,
-        env=clean_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done = run_once_remote(
+        tmp_path, f"http://user:{PASSWORD}@127.0.0.1:1", "http://127.0.0.1:9/notebook"
     )
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
