@@ -57,3 +57,22 @@ def kill_trees(roots: Iterable[psutil.Process], *, grace: float = 0.0) -> int:
     if alive:
         logger.info("killed leftover browser/driver processes {}", sorted(p.pid for p in alive))
     return len(alive)
+
+
+def process_kind(proc: psutil.Process) -> str:
+    """What one process of a browser tree is, from its command line: `chromedriver`,
+    `browser` (the main process), `renderer`, `zygote`, `gpu-process`, `utility:<service>`
+    (e.g. `utility:NetworkService`), or `gone` when it exited meanwhile."""
+    try:
+        if proc.name() == "chromedriver":
+            return "chromedriver"
+        args = [str(a) for a in proc.cmdline()[1:]]
+    except psutil.Error:
+        return "gone"
+    switches = dict(a.split("=", 1) for a in args if a.startswith("--") and "=" in a)
+    kind = switches.get("--type")
+    if kind is None:
+        return "browser"
+    if kind == "utility":
+        return "utility:" + switches.get("--utility-sub-type", "?").rsplit(".", 1)[-1]
+    return kind
