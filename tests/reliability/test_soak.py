@@ -36,7 +36,7 @@ import pytest
 
 from tests.reliability.conftest import RunFactory
 from tests.reliability.harness import DaemonRun
-from watchdog.adapters.browser.config import TRIM_FEATURES
+from watchdog.adapters.browser.config import TRIM_FEATURES, TRIM_FLAGS
 from watchdog.adapters.browser.processes import process_kind
 from watchdog.sim import SimServer
 
@@ -138,6 +138,7 @@ def test_soak_3000_ticks_no_growth(daemon_run: RunFactory, fresh_sim_server: Sim
     # Launch mode asks Chromium not to start services a keep-alive never needs.
     cmdline = psutil.Process(run.browser_pid()).cmdline()
     assert set(TRIM_FEATURES) <= disabled_features(cmdline), cmdline
+    assert {f for f in TRIM_FLAGS if "-features=" not in f} <= set(cmdline), cmdline
     requests_after_load = fresh_sim_server.requests
     assert len(requests_after_load) == len(urls), requests_after_load
     started = time.monotonic()

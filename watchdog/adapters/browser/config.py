@@ -33,6 +33,31 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     COOKIE_KEY_FLAG,
 )
 
+# Services a keep-alive daemon never needs, which Chromium starts on its own.
+# - The on-device AI model service: about 3 minutes after start Chromium launches it once to
+#   measure the machine's "performance class" for on-device models, unless a class is given on
+#   the command line. We give "GPU blocked" (8), which is what --disable-gpu makes true.
+#   Disabling the features that are meant to gate it (OptimizationGuideOnDeviceModel,
+#   LogOnDeviceMetricsOnStartup) did not stop it in Chromium 156; the switch did.
+# - The optimization guide: hints, prediction models and their downloads.
+# Measured with `python -m bench.census` (3 tabs): 11 processes throughout with these flags;
+# without them a twelfth, OnDeviceModelService, appears by 180 s. Kept apart from
+# CHROMIUM_FLAGS so `python -m bench.census --without-trim` shows what they remove.
+TRIM_FEATURES: tuple[str, ...] = (
+    "OptimizationGuideModelDownloading",
+    "OptimizationHintsFetching",
+    "OptimizationTargetPrediction",
+    "OptimizationHints",
+    "OptimizationGuideModelExecution",
+    "OptimizationGuideOnDeviceModel",
+    "LogOnDeviceMetricsOnStartup",
+)
+TRIM_FLAGS: tuple[str, ...] = (
+    "--optimization-guide-performance-class=8",
+    # chromedriver merges this with its own --disable-features list.
+    "--disable-features=" + ",".join(TRIM_FEATURES),
+)
+
 
 @dataclass(frozen=True)
 class BrowserConfig:

@@ -22,7 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog import jsassets
 from watchdog.adapters.browser import attach as attach_mod
-from watchdog.adapters.browser.config import CHROMIUM_FLAGS, BrowserConfig
+from watchdog.adapters.browser.config import CHROMIUM_FLAGS, TRIM_FLAGS, BrowserConfig
 from watchdog.adapters.browser.driver import (
     ResolvedDriver,
     resolve_browser_binary,
@@ -143,7 +143,7 @@ class SeleniumBrowser:
             assert self._attach is not None
             options.debugger_address = f"{self._attach[0]}:{self._attach[1]}"
             return options
-        for flag in CHROMIUM_FLAGS:
+        for flag in (*CHROMIUM_FLAGS, *TRIM_FLAGS):
             options.add_argument(flag)
         if self.config.headless:
             options.add_argument("--headless=new")
