@@ -166,6 +166,7 @@ def test_remote_node_death_is_recovered_when_it_returns(
             replacement.wait(timeout=10)
 
 
+@pytest.mark.grid
 def test_remote_mode_against_a_real_selenium_grid(
     selenium_grid: str, sim_server: SimServer
 ) -> None:

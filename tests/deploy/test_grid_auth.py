@@ -16,7 +16,7 @@ from grid_server import SeleniumGrid, grid_jar_or_skip
 from tests.helpers import run_once_remote
 from watchdog.sim import SimServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grid]
 
 USER = "watcher"
 PASSWORD = "gr1dS3cret%pw@x"  # percent sign and @ in it: encoded in the URL as %25 and %40

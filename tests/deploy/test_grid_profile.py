@@ -22,7 +22,7 @@ from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.errors import BrowserLost
 from watchdog.sim import SimServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grid]
 
 OPTIONS = {"reconnect": False, "selectors": None, "maxDepth": 8}
 MARK = "localStorage.getItem('signed-in-as')"

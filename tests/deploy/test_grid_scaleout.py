@@ -31,7 +31,7 @@ from watchdog.daemon.ports import Browser
 from watchdog.settings import Settings
 from watchdog.sim import SimServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grid]
 
 IDLE = 6  # the simulated Colab's idle timeout, seconds
 ERAS = (2019, 2021, 2023, 2025)
