@@ -63,7 +63,7 @@ def test_defaults(clean_env: Path) -> None:
     assert s.selectors is None and s.selector_map() is None
     assert s.log_level == "INFO" and s.log_file is None and s.log_json is False
     assert s.notebooks_per_session == 0
-    assert s.allow_remote_attach is False and s.allow_driver_download is False
+    assert s.allow_remote_attach is False and s.allow_driver_download is True
 
 
 def test_xdg_dirs_are_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog import jsassets
 from watchdog.adapters.browser import attach as attach_mod
-from watchdog.adapters.browser.config import CHROMIUM_FLAGS, TRIM_FLAGS, BrowserConfig
+from watchdog.adapters.browser.config import TRIM_FLAGS, BrowserConfig, chromium_flags
 from watchdog.adapters.browser.driver import (
     ResolvedDriver,
     resolve_browser_binary,
@@ -143,7 +143,7 @@ class SeleniumBrowser:
             assert self._attach is not None
             options.debugger_address = f"{self._attach[0]}:{self._attach[1]}"
             return options
-        for flag in (*CHROMIUM_FLAGS, *TRIM_FLAGS):
+        for flag in (*chromium_flags(self.config.platform), *TRIM_FLAGS):
             options.add_argument(flag)
         if self.config.headless:
             options.add_argument("--headless=new")
@@ -158,12 +158,12 @@ class SeleniumBrowser:
             cfg = self.config
             binary, profile = None, None
             if cfg.mode == "launch":
-                binary = resolve_browser_binary(cfg.chrome_binary, cfg.env)
+                binary = resolve_browser_binary(cfg.chrome_binary, cfg.host)
                 if cfg.profile_dir is None:
                     raise ConfigError("launch mode needs WATCHDOG_PROFILE_DIR")
                 profile = ensure_profile_dir(cfg.profile_dir)
             resolved = resolve_chromedriver(
-                cfg.chromedriver, cfg.env, allow_download=cfg.allow_driver_download, binary=binary
+                cfg.chromedriver, cfg.host, allow_download=cfg.allow_driver_download, binary=binary
             )
             self._local = (binary, profile, resolved)
         return self._local
