@@ -134,4 +134,3 @@ def find_browser(
     if path and executable(path):
         return Candidate(_browser_of(path), path, "Selenium Manager")
     return None
-
