@@ -198,7 +198,7 @@ def test_run_once_without_any_driver_exits_2_with_the_fix(
     monkeypatch.delenv("SE_CHROMEDRIVER", raising=False)
     import watchdog.adapters.browser.driver as driver_mod
 
-    monkeypatch.setattr(driver_mod, "_selenium_manager", lambda _binary: None)
+    monkeypatch.setattr(driver_mod, "_selenium_manager", lambda _binary, _offline: None)
     assert main(["run", "--once", "http://127.0.0.1:1/notebook"]) == 2
     err = capsys.readouterr().err
     assert "apt-get install chromium chromium-driver" in err and "WATCHDOG_REMOTE_URL" in err

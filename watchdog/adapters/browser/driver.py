@@ -167,7 +167,4 @@ def resolve_browser_binary(
             )
         return found
     browser = find_browser(host, executable=executable, selenium_manager=selenium_manager)
-    if browser is None:
-        return None
-    logger.debug("browser {} at {} (from {})", browser.name, browser.path, browser.where)
-    return browser.path
+    return None if browser is None else browser.path
