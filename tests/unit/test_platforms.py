@@ -8,7 +8,9 @@ Linux CI and still show what a Mac or a Windows laptop gets.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path, PurePath
 
 import platformdirs
@@ -19,7 +21,7 @@ from watchdog.adapters.browser.discovery import browser_candidates, find_browser
 from watchdog.adapters.browser.driver import resolve_browser_binary, resolve_chromedriver
 from watchdog.cli.commands.attach_command import build
 from watchdog.cli.commands.login import browser_command
-from watchdog.cli.signals import stop_signal_names, stop_signals
+from watchdog.cli.signals import from_keyboard, stop_on_signals, stop_signal_names, stop_signals
 from watchdog.core.attach_command import posix_quote, powershell_quote
 from watchdog.core.host import Host
 from watchdog.errors import BrowserUnavailable
@@ -330,6 +332,21 @@ def test_stop_signals_per_os() -> None:
     assert names == (
         {"SIGINT", "SIGBREAK", "SIGTERM"} if sys.platform == "win32" else {"SIGINT", "SIGTERM"}
     )
+
+
+@pytest.mark.parametrize("name", [s.name for s in stop_signals()])
+def test_each_stop_signal_of_this_os_stops_the_loop(name: str) -> None:
+    """A real signal to this process: the stop event is set, the previous handler is back
+    afterwards, and only Ctrl+C / Ctrl+Break count as an interrupt (exit code 130)."""
+    sig = signal.Signals[name]
+    before = signal.getsignal(sig)
+    stop = threading.Event()
+    with stop_on_signals(stop) as received:
+        signal.raise_signal(sig)
+        assert stop.wait(5)
+    assert received == [sig]
+    assert from_keyboard(received) is (name != "SIGTERM")
+    assert signal.getsignal(sig) == before
 
 
 @pytest.mark.parametrize("platform", ["darwin", "win32", "linux"])
