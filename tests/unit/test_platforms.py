@@ -8,6 +8,7 @@ Linux CI and still show what a Mac or a Windows laptop gets.
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import threading
@@ -424,3 +425,29 @@ def test_attach_command_without_a_browser_says_what_to_install() -> None:
 def test_quoting_per_shell(arg: str, posix: str, powershell: str) -> None:
     assert posix_quote(arg) == posix
     assert powershell_quote(arg) == powershell
+
+
+def documented_command(fence: str) -> str:
+    """The command in docs/laptop.md's first ```FENCE block, continuation lines joined."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "laptop.md").read_text("utf-8")
+    blocks = re.findall(rf"```{fence}\n(.*?)```", text, re.S)
+    block = next(b for b in blocks if "--remote-debugging-port" in b)
+    return re.sub(r" [\\`]\n +", " ", block).strip()
+
+
+@pytest.mark.parametrize(
+    ("fence", "host", "chrome"),
+    [
+        ("sh", Host("darwin", {}, "/Users/you"), CHROME["darwin"]),
+        (
+            "powershell",
+            Host("win32", {"LOCALAPPDATA": r"C:\Users\you\AppData\Local"}, r"C:\Users\you"),
+            CHROME["win32"],
+        ),
+    ],
+)
+def test_the_documented_commands_are_what_attach_command_prints(
+    fence: str, host: Host, chrome: str
+) -> None:
+    command, _ = build(host, chrome, paths_for(host).attach_profile_dir, 9222)
+    assert documented_command(fence) == command
