@@ -24,13 +24,14 @@ from watchdog import jsassets
 from watchdog.adapters.browser import attach as attach_mod
 from watchdog.adapters.browser.config import TRIM_FLAGS, BrowserConfig, chromium_flags
 from watchdog.adapters.browser.driver import (
+    INSTALL_HINTS,
     ResolvedDriver,
     resolve_browser_binary,
     resolve_chromedriver,
 )
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
-from watchdog.adapters.browser.translate import INSTALL_HINT, translating
+from watchdog.adapters.browser.translate import translating
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
 from watchdog.core.urls import split_credentials
@@ -196,7 +197,8 @@ class SeleniumBrowser:
             # session: the driver exited at once, the browser binary is missing, no display.
             raise BrowserUnavailable(
                 f"{self.label}: cannot start the browser: {exc.message}",
-                hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or " + INSTALL_HINT,
+                hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or "
+                + INSTALL_HINTS[cfg.host.family],
             ) from exc
         pids: list[object] = []
         if cfg.mode == "launch":
