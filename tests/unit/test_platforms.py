@@ -22,10 +22,11 @@ from watchdog.adapters.browser.discovery import browser_candidates, find_browser
 from watchdog.adapters.browser.driver import resolve_browser_binary, resolve_chromedriver
 from watchdog.cli.commands.attach_command import build
 from watchdog.cli.commands.login import browser_command
+from watchdog.cli.main import main
 from watchdog.cli.signals import from_keyboard, stop_on_signals, stop_signal_names, stop_signals
 from watchdog.core.attach_command import posix_quote, powershell_quote
 from watchdog.core.host import Host
-from watchdog.errors import BrowserUnavailable
+from watchdog.errors import BrowserUnavailable, ConfigError
 from watchdog.paths import APP_NAME, current_host, default_paths, paths_for
 
 MAC = Host("darwin", {"PATH": "/usr/bin:/bin:/opt/homebrew/bin"}, "/Users/ana")
@@ -230,6 +231,21 @@ def test_selenium_manager_is_the_fallback_browser_finder(platform: str) -> None:
 def test_an_explicit_browser_name_is_looked_up_on_path() -> None:
     files = Files("/usr/bin/chromium")
     assert resolve_browser_binary("chromium", LINUX, executable=files) == "/usr/bin/chromium"
+    edge = r"C:\Windows\msedge.exe"
+    assert resolve_browser_binary("msedge", WIN, executable=Files(edge)) == edge
+    with pytest.raises(ConfigError, match="WATCHDOG_CHROME_BINARY='msedge'"):
+        resolve_browser_binary("msedge", WIN, executable=Files())
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_status_names_the_files_of_this_os(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status"]) == 1  # no daemon has written a state file yet
+    out = capsys.readouterr().out
+    paths = default_paths()
+    assert f"state    {Path(paths.state_file)}" in out
+    assert f"profile  {Path(paths.profile_dir)}" in out
+    assert str(Path(paths.log_dir)) in out and "WATCHDOG_LOG_FILE" in out
+    assert all(len(line) <= 80 for line in out.splitlines() if "colab-watchdog" not in line)
 
 
 # -- the driver decision ---------------------------------------------------------------------

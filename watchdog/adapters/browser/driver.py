@@ -155,11 +155,12 @@ def resolve_browser_binary(
     explicit path.
     """
     if explicit:
-        found: str | None = explicit if executable(explicit) else None
-        for entry in host.path_entries if found is None else ():
-            if executable(candidate := str(host.path(entry, explicit))):
-                found = candidate
-                break
+        names = [explicit]
+        if host.family == "windows" and not explicit.lower().endswith(".exe"):
+            names.append(explicit + ".exe")  # `chrome` means chrome.exe there
+        found = next((name for name in names if executable(name)), None)
+        on_path = (str(host.path(entry, name)) for name in names for entry in host.path_entries)
+        found = found or next((path for path in on_path if executable(path)), None)
         if not found:
             raise ConfigError(
                 f"WATCHDOG_CHROME_BINARY={explicit!r} is not an executable "

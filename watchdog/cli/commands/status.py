@@ -121,7 +121,7 @@ def files_section(state_file: Path) -> str:
     logs = (
         str(log_file)
         if log_file is not None
-        else "stderr; to keep a file set WATCHDOG_LOG_FILE, e.g. in this OS's log folder\n"
+        else "stderr; WATCHDOG_LOG_FILE keeps a copy, e.g. in the log folder\n"
         f"           {defaults.log_dir}"
     )
     return "\n".join(
