@@ -19,8 +19,11 @@ from watchdog.errors import BrowserUnavailable
 pytestmark = pytest.mark.browser
 
 
-def host_with_path(path: str) -> Host:
-    return Host("linux", {"PATH": path, "HOME": str(Path.home())}, str(Path.home()))
+def host_with_path(path: str, cache: Path | None = None) -> Host:
+    env = {"PATH": path, "HOME": str(Path.home())}
+    if cache is not None:  # Selenium Manager's cache: a download lands there
+        env["SE_CACHE_PATH"] = str(cache)
+    return Host("linux", env, str(Path.home()))
 
 
 def test_selenium_manager_finds_the_browser_when_path_has_none(tmp_path: Path) -> None:
@@ -38,7 +41,7 @@ def test_without_a_driver_the_download_is_tried_and_bounded(tmp_path: Path) -> N
     """No chromedriver on PATH: Selenium Manager downloads one (online) or the resolution
     ends with the one-line offline error (here, without internet) within its bound."""
     browser, _ = require_chrome()
-    host = host_with_path(str(tmp_path))
+    host = host_with_path(str(tmp_path), cache=tmp_path / "se-cache")
     try:
         found = resolve_chromedriver(None, host, binary=browser, webdriver_manager=lambda: None)
     except BrowserUnavailable as exc:
@@ -46,7 +49,8 @@ def test_without_a_driver_the_download_is_tried_and_bounded(tmp_path: Path) -> N
         assert "offline" in message and "apt-get install chromium chromium-driver" in message
         assert "\n" not in message
     else:
-        assert found.source.startswith("Selenium Manager")
+        assert found.source == "Selenium Manager download"
+        assert Path(found.path).is_relative_to(tmp_path / "se-cache")
         assert os.access(found.path, os.X_OK)
 
 

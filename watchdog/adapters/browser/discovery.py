@@ -115,7 +115,7 @@ def browser_candidates(host: Host) -> list[Candidate]:
 def selenium_manager_browser(host: Host) -> str | None:
     """Selenium Manager's browser discovery (offline, no browser download); None when it
     finds nothing or cannot run."""
-    result = run_selenium_manager(["--browser", "chrome", "--offline"], timeout=20)
+    result = run_selenium_manager(["--browser", "chrome", "--offline"], timeout=20, env=host.env)
     path = result.get("browser_path")
     return str(path) if path else None
 

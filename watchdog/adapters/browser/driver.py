@@ -15,7 +15,7 @@ standard install locations, Selenium Manager).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from loguru import logger
@@ -54,13 +54,14 @@ class ResolvedDriver:
     source: str  # which step found it, for the log line
 
 
-def _selenium_manager(binary: str | None, offline: bool) -> str | None:
+def _selenium_manager(binary: str | None, offline: bool, env: Mapping[str, str]) -> str | None:
     args = ["--browser", "chrome"]
     if binary:
         args += ["--browser-path", binary]
     if offline:
         args.append("--offline")
-    result = run_selenium_manager(args, timeout=OFFLINE_TIMEOUT if offline else DOWNLOAD_TIMEOUT)
+    timeout = OFFLINE_TIMEOUT if offline else DOWNLOAD_TIMEOUT
+    result = run_selenium_manager(args, timeout=timeout, env=env)
     path = result.get("driver_path")
     if path and is_executable(str(path)):
         return str(path)
@@ -92,15 +93,21 @@ def resolve_chromedriver(
     *,
     allow_download: bool = True,
     binary: str | None = None,
-    selenium_manager: SeleniumManagerDriver = _selenium_manager,
+    selenium_manager: SeleniumManagerDriver | None = None,
     webdriver_manager: Callable[[], str | None] = _webdriver_manager,
     executable: IsExecutable = is_executable,
 ) -> ResolvedDriver:
     """Return the chromedriver to use and where it came from.
 
     Raises ConfigError when an explicit path is not an executable, BrowserUnavailable with
-    this OS's install hint when no step finds one.
+    this OS's install hint when no step finds one. Selenium Manager runs with the
+    host's environment.
     """
+    if selenium_manager is None:
+
+        def selenium_manager(binary: str | None, offline: bool) -> str | None:
+            return _selenium_manager(binary, offline, host.env)
+
     if explicit:
         if not executable(explicit):
             raise ConfigError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from loguru import logger
@@ -26,9 +27,14 @@ def _binary() -> Path | None:
         return None
 
 
-def run_selenium_manager(args: list[str], *, timeout: float) -> dict[str, object]:
+def run_selenium_manager(
+    args: list[str], *, timeout: float, env: Mapping[str, str] | None = None
+) -> dict[str, object]:
     """The `result` object of `selenium-manager ARGS --output json`, or {} when it fails,
-    times out or is missing. `result["message"]` explains a failure when it ran."""
+    times out or is missing. `result["message"]` explains a failure when it ran.
+
+    `env` is the environment it runs with (its cache is $SE_CACHE_PATH, else
+    ~/.cache/selenium); None means this process's."""
     binary = _binary()
     if binary is None:
         return {}
@@ -48,7 +54,12 @@ def run_selenium_manager(args: list[str], *, timeout: float) -> dict[str, object
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
     try:
         completed = subprocess.run(
-            command, capture_output=True, timeout=timeout, check=False, creationflags=flags
+            command,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            creationflags=flags,
+            env=None if env is None else dict(env),
         )
     except subprocess.TimeoutExpired:
         logger.warning("Selenium Manager gave no answer within {:.0f}s", timeout)
