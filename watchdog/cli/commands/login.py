@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     clean_stale_locks(profile)
     command = browser_command(binary, profile, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     print(f"Opening {Path(binary).name} on the profile {profile}.")
-    print("Sign in to Google there, open Colab once, then close the browser window.")
+    close = "quit the browser (Cmd+Q)" if host.family == "macos" else "close the browser window"
+    print(f"Sign in to Google there, open Colab once, then {close}.")
     try:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     except OSError as exc:
