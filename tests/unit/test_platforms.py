@@ -467,3 +467,21 @@ def test_the_documented_commands_are_what_attach_command_prints(
 ) -> None:
     command, _ = build(host, chrome, paths_for(host).attach_profile_dir, 9222)
     assert documented_command(fence) == command
+
+
+def test_attach_command_cli_prints_only_the_command_on_stdout(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chrome = clean_env / "My Browser" / ("chrome.exe" if sys.platform == "win32" else "chrome")
+    chrome.parent.mkdir()
+    chrome.write_text("")
+    chrome.chmod(0o755)
+    monkeypatch.setenv("WATCHDOG_CHROME_BINARY", str(chrome))
+    assert main(["attach-command", "--port", "9333"]) == 0
+    captured = capsys.readouterr()
+    [line] = captured.out.splitlines()
+    assert str(chrome) in line and "--remote-debugging-port=9333" in line
+    assert str(default_paths().attach_profile_dir) in line
+    assert "colab-watchdog run --attach 127.0.0.1:9333" in captured.err
+    assert main(["attach-command", "--port", "70000"]) == 2
+    assert "--port=70000" in capsys.readouterr().err
