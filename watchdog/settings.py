@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -41,9 +40,9 @@ from watchdog.core.durations import (
 )
 from watchdog.core.redact import MIN_PASSWORD_FRAGMENT
 from watchdog.core.urls import validate_notebook_url
+from watchdog.paths import default_paths
 
 ENV_PREFIX = "WATCHDOG_"
-APP_NAME = "colab-watchdog"
 SELECTOR_KEYS = ("connect", "connected", "dialog", "captcha", "busy")
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
 BrowserMode = Literal["launch", "attach", "remote"]
@@ -111,15 +110,15 @@ def env_name(field: str) -> str:
 
 
 def default_profile_dir() -> Path:
-    """$XDG_DATA_HOME/colab-watchdog/profile, else ~/.local/share/colab-watchdog/profile."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
-    return Path(base) / APP_NAME / "profile"
+    """The OS's data folder /colab-watchdog/profile (watchdog.paths): on Linux
+    $XDG_DATA_HOME/colab-watchdog/profile, else ~/.local/share/colab-watchdog/profile."""
+    return Path(default_paths().profile_dir)
 
 
 def default_state_file() -> Path:
-    """$XDG_STATE_HOME/colab-watchdog/state.json, else ~/.local/state/colab-watchdog/state.json."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path("~/.local/state").expanduser())
-    return Path(base) / APP_NAME / "state.json"
+    """The OS's state folder /colab-watchdog/state.json (watchdog.paths): on Linux
+    $XDG_STATE_HOME/colab-watchdog/state.json, else ~/.local/state/colab-watchdog/state.json."""
+    return Path(default_paths().state_file)
 
 
 # ----------------------------------------------------------------------------- validators
@@ -330,7 +329,7 @@ class Settings(BaseSettings):
     log_json: bool = False
     notebooks_per_session: int = Field(0, ge=0)
     allow_remote_attach: bool = False
-    allow_driver_download: bool = False
+    allow_driver_download: bool = True
 
     _selector_map: dict[str, list[str]] | None = PrivateAttr(default=None)
 

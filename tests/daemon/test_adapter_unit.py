@@ -26,6 +26,7 @@ from watchdog.adapters.browser.driver import resolve_chromedriver
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import translate, translating
+from watchdog.core.host import Host
 from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
@@ -49,13 +50,17 @@ def never(*_: object) -> None:
 # -- driver resolution ---------------------------------------------------------------------
 
 
+def linux(env: dict[str, str]) -> Host:
+    return Host("linux", env, "/home/ana")
+
+
 def test_explicit_driver_wins_and_must_be_executable(tmp_path: Path) -> None:
     explicit = exe(tmp_path / "mydriver")
     env = {"SE_CHROMEDRIVER": exe(tmp_path / "envdriver"), "PATH": str(tmp_path)}
-    found = resolve_chromedriver(explicit, env, selenium_manager=never)
+    found = resolve_chromedriver(explicit, linux(env), selenium_manager=never)
     assert (found.path, found.source) == (explicit, "WATCHDOG_CHROMEDRIVER")
     with pytest.raises(ConfigError, match="WATCHDOG_CHROMEDRIVER='/nope'"):
-        resolve_chromedriver("/nope", env)
+        resolve_chromedriver("/nope", linux(env))
 
 
 def test_se_chromedriver_wins_over_path_and_says_so(tmp_path: Path) -> None:
@@ -63,18 +68,21 @@ def test_se_chromedriver_wins_over_path_and_says_so(tmp_path: Path) -> None:
     bindir.mkdir()
     exe(bindir / "chromedriver")
     env = {"SE_CHROMEDRIVER": exe(tmp_path / "envdriver"), "PATH": str(bindir)}
-    found = resolve_chromedriver(None, env, selenium_manager=never)
+    found = resolve_chromedriver(None, linux(env), selenium_manager=never)
     assert found.path == env["SE_CHROMEDRIVER"] and "SE_CHROMEDRIVER" in found.source
 
 
-def test_path_then_selenium_manager_then_download_only_when_allowed(tmp_path: Path) -> None:
+def test_path_then_selenium_manager_then_download_unless_forbidden(tmp_path: Path) -> None:
     bindir = tmp_path / "bin"
     bindir.mkdir()
     on_path = exe(bindir / "chromedriver")
-    assert resolve_chromedriver(None, {"PATH": str(bindir)}, selenium_manager=never).path == on_path
-    empty = {"PATH": str(tmp_path / "empty")}
+    found = resolve_chromedriver(None, linux({"PATH": str(bindir)}), selenium_manager=never)
+    assert found.path == on_path
+    empty = linux({"PATH": str(tmp_path / "empty")})
     cached = exe(tmp_path / "cached")
-    found = resolve_chromedriver(None, empty, selenium_manager=lambda _b: cached)
+    found = resolve_chromedriver(
+        None, empty, selenium_manager=lambda _b, offline: cached if offline else None
+    )
     assert found.path == cached and "offline" in found.source
     downloads: list[int] = []
 
@@ -84,17 +92,17 @@ def test_path_then_selenium_manager_then_download_only_when_allowed(tmp_path: Pa
 
     with pytest.raises(BrowserUnavailable) as info:
         resolve_chromedriver(
-            None, empty, selenium_manager=lambda _b: None, webdriver_manager=download
+            None,
+            empty,
+            allow_download=False,
+            selenium_manager=lambda _b, offline: None if offline else never(),
+            webdriver_manager=download,
         )
-    assert downloads == []  # never downloads unless allowed
+    assert downloads == []  # WATCHDOG_ALLOW_DRIVER_DOWNLOAD=false: never downloads
     assert "apt-get install chromium chromium-driver" in str(info.value)
     assert "WATCHDOG_REMOTE_URL" in str(info.value)
     found = resolve_chromedriver(
-        None,
-        empty,
-        allow_download=True,
-        selenium_manager=lambda _b: None,
-        webdriver_manager=download,
+        None, empty, selenium_manager=lambda _b, _o: None, webdriver_manager=download
     )
     assert downloads == [1] and found.source == "webdriver-manager download"
 

@@ -196,9 +196,9 @@ def test_run_once_without_any_driver_exits_2_with_the_fix(
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PATH", str(tmp_path))  # no chromedriver, no chromium
     monkeypatch.delenv("SE_CHROMEDRIVER", raising=False)
-    import watchdog.adapters.browser.driver as driver_mod
-
-    monkeypatch.setattr(driver_mod, "_selenium_manager", lambda _binary: None)
+    # an empty Selenium Manager cache, and no download (CI machines are online)
+    monkeypatch.setenv("SE_CACHE_PATH", str(tmp_path / "se-cache"))
+    monkeypatch.setenv("WATCHDOG_ALLOW_DRIVER_DOWNLOAD", "false")
     assert main(["run", "--once", "http://127.0.0.1:1/notebook"]) == 2
     err = capsys.readouterr().err
     assert "apt-get install chromium chromium-driver" in err and "WATCHDOG_REMOTE_URL" in err

@@ -37,7 +37,7 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
-    bindir = venv / "bin"
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
     run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path)
 
     outside = tmp_path / "elsewhere"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -63,6 +64,7 @@ def test_interrupted_login_kills_a_browser_that_ignores_sigterm(
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux keyring; see test_platforms.py")
 @pytest.mark.usefixtures("login_env")
 def test_login_and_run_encrypt_cookies_the_same_way(capsys: pytest.CaptureFixture[str]) -> None:
     """A profile signed in with `login` on a desktop (keyring) must decrypt under `run` where no

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# scripts/ are the Linux fresh-machine commands (apt-get, bash); laptops use pipx.
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux scripts")
 SCRIPTS = [ROOT / "scripts" / "test", ROOT / "scripts" / "run", ROOT / ".ci" / "run"]
 
 

@@ -2,6 +2,8 @@
 
 config.py     BrowserConfig (built by the CLI from the settings) and the Chromium flags
 driver.py     chromedriver / browser binary resolution, in the documented order
+discovery.py  where Chrome, Chromium, Edge and Brave are installed on each OS
+manager.py    running Selenium Manager with a time limit
 profile.py    the persistent profile directory and stale `Singleton*` lock cleanup
 processes.py  killing the browser and driver trees we started, by PID
 attach.py     attach-mode address policy, DevTools liveness probe, tab listing

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from watchdog.core.host import Host, family_of
 
 Mode = Literal["launch", "attach", "remote"]
 
@@ -59,12 +62,21 @@ TRIM_FLAGS: tuple[str, ...] = (
 )
 
 
+def chromium_flags(platform: str) -> tuple[str, ...]:
+    """CHROMIUM_FLAGS for `platform` (a sys.platform value): the cookie-key flag only on
+    Linux, the one OS where it means something."""
+    if family_of(platform) == "linux":
+        return CHROMIUM_FLAGS
+    return tuple(flag for flag in CHROMIUM_FLAGS if flag != COOKIE_KEY_FLAG)
+
+
 @dataclass(frozen=True)
 class BrowserConfig:
     """One browser session's configuration.
 
     `env` is the process environment as the CLI read it (for `SE_CHROMEDRIVER` and `PATH`):
-    the adapter never reads `os.environ` itself.
+    the adapter never reads `os.environ` itself. `platform` (sys.platform) and `home` say
+    where to look for browsers; `home` empty means the current user's.
     """
 
     mode: Mode = "launch"
@@ -76,8 +88,14 @@ class BrowserConfig:
     allow_remote_attach: bool = False
     remote_url: str | None = None
     remote_timeout: float = 60.0
-    allow_driver_download: bool = False
+    allow_driver_download: bool = True
     page_load_timeout: float = 60.0
     script_timeout: float = 30.0
     extra_arguments: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
+    platform: str = sys.platform
+    home: str = ""
+
+    @property
+    def host(self) -> Host:
+        return Host(self.platform, self.env, self.home or str(Path.home()))

@@ -22,15 +22,16 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog import jsassets
 from watchdog.adapters.browser import attach as attach_mod
-from watchdog.adapters.browser.config import CHROMIUM_FLAGS, TRIM_FLAGS, BrowserConfig
+from watchdog.adapters.browser.config import TRIM_FLAGS, BrowserConfig, chromium_flags
 from watchdog.adapters.browser.driver import (
+    INSTALL_HINTS,
     ResolvedDriver,
     resolve_browser_binary,
     resolve_chromedriver,
 )
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
-from watchdog.adapters.browser.translate import INSTALL_HINT, translating
+from watchdog.adapters.browser.translate import translating
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
 from watchdog.core.urls import split_credentials
@@ -143,7 +144,7 @@ class SeleniumBrowser:
             assert self._attach is not None
             options.debugger_address = f"{self._attach[0]}:{self._attach[1]}"
             return options
-        for flag in (*CHROMIUM_FLAGS, *TRIM_FLAGS):
+        for flag in (*chromium_flags(self.config.platform), *TRIM_FLAGS):
             options.add_argument(flag)
         if self.config.headless:
             options.add_argument("--headless=new")
@@ -158,12 +159,12 @@ class SeleniumBrowser:
             cfg = self.config
             binary, profile = None, None
             if cfg.mode == "launch":
-                binary = resolve_browser_binary(cfg.chrome_binary, cfg.env)
+                binary = resolve_browser_binary(cfg.chrome_binary, cfg.host)
                 if cfg.profile_dir is None:
                     raise ConfigError("launch mode needs WATCHDOG_PROFILE_DIR")
                 profile = ensure_profile_dir(cfg.profile_dir)
             resolved = resolve_chromedriver(
-                cfg.chromedriver, cfg.env, allow_download=cfg.allow_driver_download, binary=binary
+                cfg.chromedriver, cfg.host, allow_download=cfg.allow_driver_download, binary=binary
             )
             self._local = (binary, profile, resolved)
         return self._local
@@ -196,7 +197,8 @@ class SeleniumBrowser:
             # session: the driver exited at once, the browser binary is missing, no display.
             raise BrowserUnavailable(
                 f"{self.label}: cannot start the browser: {exc.message}",
-                hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or " + INSTALL_HINT,
+                hint="check WATCHDOG_CHROME_BINARY / WATCHDOG_CHROMEDRIVER, or "
+                + INSTALL_HINTS[cfg.host.family],
             ) from exc
         pids: list[object] = []
         if cfg.mode == "launch":

@@ -198,16 +198,15 @@ def _secs(value: float | None, age: float) -> str:
 def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = None) -> int:
     """Run the demo for `duration` seconds; returns 0 (130 on Ctrl+C)."""
     import os
-    import signal
 
     from loguru import logger
 
     from watchdog.adapters.browser import SeleniumBrowser
     from watchdog.adapters.clock import SystemClock
-    from watchdog.cli.commands.run import stop_on_signals
     from watchdog.cli.compose import RunContext, build_daemon
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
+    from watchdog.cli.signals import from_keyboard, stop_on_signals
     from watchdog.sim import SimServer
 
     out = out or sys.stdout
@@ -292,7 +291,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             "the watchdog warns before, it never extends it.)\n"
         )
         shutdown_logging()
-        return ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK
+        return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
 
 
 def _draw_every_second(view: LiveView, stop: threading.Event) -> None:

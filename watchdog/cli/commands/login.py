@@ -16,8 +16,12 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
+
+if TYPE_CHECKING:
+    import psutil
 
 LOGIN_URL = "https://accounts.google.com/ServiceLogin?continue=https://colab.research.google.com/"
 NO_DISPLAY = (
@@ -48,43 +52,58 @@ def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def browser_command(binary: str, profile: Path, *, as_root: bool) -> list[str]:
-    """The command line of the sign-in browser: the profile, no automation flags, and the
-    same cookie encryption as `run` (COOKIE_KEY_FLAG explains why)."""
+def browser_command(
+    binary: str, profile: Path, *, as_root: bool, platform: str = sys.platform
+) -> list[str]:
+    """The command line of the sign-in browser: the profile, no automation flags, and on
+    Linux the same cookie encryption as `run` (COOKIE_KEY_FLAG explains why)."""
     from watchdog.adapters.browser.config import COOKIE_KEY_FLAG
+    from watchdog.core.host import family_of
 
-    command = [
-        binary,
-        f"--user-data-dir={profile}",
-        "--no-first-run",
-        "--no-default-browser-check",
-        COOKIE_KEY_FLAG,
-    ]
+    command = [binary, f"--user-data-dir={profile}", "--no-first-run", "--no-default-browser-check"]
+    if family_of(platform) == "linux":
+        command.append(COOKIE_KEY_FLAG)
     if as_root:
         command.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
     command.append(LOGIN_URL)
     return command
 
 
+def _children(process: object) -> list[psutil.Process]:
+    """The browser's child processes, captured before it is ended (empty without a pid)."""
+    import psutil
+
+    pid = getattr(process, "pid", None)
+    if not isinstance(pid, int):
+        return []
+    try:
+        return list(psutil.Process(pid).children(recursive=True))
+    except psutil.Error:
+        return []
+
+
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.browser.driver import resolve_browser_binary
+    from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary
     from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
-    from watchdog.adapters.browser.translate import INSTALL_HINT
     from watchdog.cli.config import load_settings
+    from watchdog.paths import current_host
 
     settings = load_settings({})
-    env = dict(os.environ)
-    if not has_display(env):
+    host = current_host()
+    if not has_display(host.env, host.platform):
         raise ConfigError(NO_DISPLAY)
     explicit = None if settings.chrome_binary is None else str(settings.chrome_binary)
-    binary = resolve_browser_binary(explicit, env)
+    binary = resolve_browser_binary(explicit, host)
     if binary is None:
-        raise BrowserUnavailable("no Chrome or Chromium found", hint=INSTALL_HINT)
+        raise BrowserUnavailable(
+            "no Chrome, Chromium, Edge or Brave found", hint=INSTALL_HINTS[host.family]
+        )
     profile = ensure_profile_dir(settings.profile_dir)
     clean_stale_locks(profile)
     command = browser_command(binary, profile, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     print(f"Opening {Path(binary).name} on the profile {profile}.")
-    print("Sign in to Google there, open Colab once, then close the browser window.")
+    close = "quit the browser (Cmd+Q)" if host.family == "macos" else "close the browser window"
+    print(f"Sign in to Google there, open Colab once, then {close}.")
     try:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     except OSError as exc:
@@ -92,12 +111,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         code = process.wait()
     except KeyboardInterrupt:
+        helpers = _children(process)
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # it ignored SIGTERM
             process.kill()
             process.wait()
+        if helpers:  # renderers and GPU process of the browser, ended through psutil
+            from watchdog.adapters.browser.processes import kill_trees
+
+            kill_trees(helpers, grace=3)
         return ExitCode.INTERRUPTED
     if code != 0:
         print(f"The browser exited with status {code}.", file=sys.stderr)

@@ -21,14 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import Any
 
+from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import parse_duration
 from watchdog.core.model import TickResult
 from watchdog.core.urls import is_colab_host
@@ -150,23 +147,6 @@ def parse_elapsed(text: str | None, now: datetime) -> datetime | None:
         ) from None
 
 
-@contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
-    """Set `stop` on SIGINT/SIGTERM; yields the list of signals received."""
-    received: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield received
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def run(args: argparse.Namespace) -> int:
     from loguru import logger
 
@@ -210,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
             )
             daemon.run()
         logger.info("stopped")
-        return ExitCode.INTERRUPTED if signal.SIGINT in received else ExitCode.OK
+        return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
     finally:
         shutdown_logging()
 

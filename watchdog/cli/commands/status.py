@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             "(start it with `colab-watchdog run`, or pass --state-file)",
             file=sys.stderr,
         )
+        if not args.json and not args.check:
+            print(files_section(path))
         if args.json:
             print(json.dumps(status_document(fresh_state(), now), indent=2))
         return ExitCode.FAILURE
@@ -81,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
     elif not args.check:
         print(_table(document, why))
+        print()
+        print(files_section(path))
     if args.check:
         if not fresh:
             print(f"colab-watchdog: unhealthy: {why}", file=sys.stderr)
@@ -101,6 +105,28 @@ def _corrupt(path: Path, problem: str, args: argparse.Namespace) -> int:
         print(f"colab-watchdog: unhealthy: {what} ({fix})", file=sys.stderr)
         return ExitCode.FAILURE
     raise ConfigError(what, hint=fix)
+
+
+def files_section(state_file: Path) -> str:
+    """Where this install keeps its files on this OS: state file, profile, logs."""
+    from watchdog.cli.config import load_settings
+    from watchdog.paths import default_paths
+
+    defaults = default_paths()
+    try:
+        settings = load_settings()
+        profile, log_file = settings.profile_dir, settings.log_file
+    except ConfigError:  # a bad unrelated setting must not hide the table
+        profile, log_file = Path(defaults.profile_dir), None
+    logs = (
+        str(log_file)
+        if log_file is not None
+        else "stderr; WATCHDOG_LOG_FILE keeps a copy, e.g. in the log folder\n"
+        f"           {defaults.log_dir}"
+    )
+    return "\n".join(
+        ["files:", f"  state    {state_file}", f"  profile  {profile}", f"  logs     {logs}"]
+    )
 
 
 def _state_path(flag: Path | None) -> Path:
