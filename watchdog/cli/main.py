@@ -19,7 +19,7 @@ from watchdog import __version__
 from watchdog.errors import ExitCode, WatchdogError
 
 # Order here is the order in `--help`.
-COMMANDS = ("run", "demo", "status", "snippet", "url", "login", "test_alert")
+COMMANDS = ("run", "demo", "status", "snippet", "extension", "url", "login", "test_alert")
 
 EPILOG = """\
 examples:
