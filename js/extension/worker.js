@@ -10,7 +10,8 @@
  *     disabled  {notebookKey: true} notebooks switched off in the popup
  *     sessions  {notebookKey: session (lifetime.js)}: kept across browser restarts
  *     tabs      {tabId: {key, url, title, state, paused, captcha, error, lastTickAt,
- *                         lastAction: {what, at} | null}}: cleared at browser start-up
+ *                         lastAction: {what, at} | null}}: cleared at browser start-up,
+ *               a tab silent for 3 intervals + 2 minutes is dropped
  *     alerts    the last 50 notifications raised: [{id, kind, key, title, message, at}]
  *   Badge: time left before the nearest runtime end of the open Colab tabs ("5h", "45m",
  *   "30s"), red once it is within the last warning margin; refreshed on every status and by
@@ -53,7 +54,10 @@ chrome.runtime.onStartup.addListener(() => cwxSerial(async () => {
   await cwxRefreshBadge();
 }));
 chrome.runtime.onInstalled.addListener(() => cwxSerial(cwxRefreshBadge));
-chrome.alarms.create("cwx-badge", {periodInMinutes: 1});
+// Created once: creating it again on every worker start would keep postponing it.
+chrome.alarms.get("cwx-badge").then((alarm) => {
+  if (!alarm) chrome.alarms.create("cwx-badge", {periodInMinutes: 1});
+});
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === "cwx-badge") cwxSerial(cwxRefreshBadge);
 });
@@ -166,16 +170,28 @@ async function cwxNotify(alert, now) {
   await chrome.storage.local.set({alerts: alerts.slice(-CWX_ALERTS_KEPT)});
 }
 
-/* The nearest end among the runtimes of the open Colab tabs. */
+/* Whether a tab's content script went quiet (the tab left Colab, or its page hangs): every
+ * tab reports each interval, and a hidden tab at least about once a minute. */
+function cwxQuiet(tab, settings, now) {
+  return now - tab.lastTickAt > (3 * settings.interval + 120) * 1000;
+}
+
+/* The nearest end among the runtimes of the open Colab tabs; quiet tabs are dropped. */
 async function cwxRefreshBadge() {
   const now = Date.now();
   const data = await chrome.storage.local.get(["settings", "sessions", "tabs"]);
   const settings = cwxSettings(data.settings);
   const sessions = data.sessions || {};
+  const tabs = data.tabs || {};
+  const quiet = Object.keys(tabs).filter((id) => cwxQuiet(tabs[id], settings, now));
+  if (quiet.length) {
+    quiet.forEach((id) => delete tabs[id]);
+    await chrome.storage.local.set({tabs: tabs});
+  }
   let nearest = null;
   let name = "";
   const keys = new Set();
-  for (const tab of Object.values(data.tabs || {})) {
+  for (const tab of Object.values(tabs)) {
     if (keys.has(tab.key)) continue;
     keys.add(tab.key);
     const left = cwxLeft(sessions[tab.key], settings, now);

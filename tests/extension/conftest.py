@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,11 @@ from tests.helpers import CHROME_FLAGS, chrome_paths, wait_until
 from watchdog.cli.main import main
 
 SIM_PAGES = "http://127.0.0.1/*"
-SHOTS = Path(os.environ.get("WATCHDOG_TEST_SHOTS", "/work/wt/extension-shots"))
+# Screenshots of the popup and the badge, for people to look at (not compared).
+SHOTS = Path(
+    os.environ.get("WATCHDOG_TEST_SHOTS")
+    or Path(tempfile.gettempdir()) / "colab-watchdog-extension-shots"
+)
 
 # Test-only page: the action's real badge text/colour/title, drawn over the real icon.
 BADGE_PAGE = """<!DOCTYPE html>

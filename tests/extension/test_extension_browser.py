@@ -132,10 +132,18 @@ def _screenshots(ext: ExtensionBrowser) -> None:
     driver.switch_to.window(ext.control)
     wait_until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#tabs tbody tr")) == 2)
     driver.find_element(By.TAG_NAME, "body").screenshot(str(SHOTS / "popup.png"))
+    _shot_badge(ext, "badge.png", "s")
+
+
+def _shot_badge(ext: ExtensionBrowser, name: str, ends_with: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver = ext.driver
     driver.switch_to.new_window("tab")
     driver.get(ext.url("test-badge.html"))
-    wait_until(lambda: driver.find_element(By.ID, "badge").text.endswith("s"))
-    driver.find_element(By.ID, "bar").screenshot(str(SHOTS / "badge.png"))
+    wait_until(lambda: driver.find_element(By.ID, "badge").text.endswith(ends_with))
+    driver.find_element(By.ID, "bar").screenshot(str(SHOTS / name))
     driver.close()
 
 
@@ -155,6 +163,7 @@ def test_badge_formats_hours_and_minutes_and_the_page_estimate_wins(
     assert ext.badge()[1] != RED
     title = ext.call("return await chrome.action.getTitle({});")
     assert re.search(r"ends in about 1[345]m", title), title
+    _shot_badge(ext, "badge-estimate.png", "m")
     # The 60m and 30m margins were crossed at once: one notification, for the nearest.
     (margin,) = alerts(ext, "margin")
     assert margin["title"].startswith("Colab runtime ends in about 1")
