@@ -109,6 +109,19 @@ class ExtensionBrowser:
             raise AssertionError(f"extension page script failed: {result['__error']}")
         return result
 
+    def errors(self) -> list[str]:
+        """Manifest and runtime errors chrome://extensions lists for the extension."""
+        self.driver.switch_to.new_window("tab")
+        found = _extensions_page(
+            self.driver,
+            self.id,
+            "return item && item.data ? {errors: item.data.manifestErrors"
+            ".concat(item.data.runtimeErrors).map((e) => e.source + ': ' + e.message)} : null;",
+        )
+        self.driver.close()
+        self.driver.switch_to.window(self.control)
+        return list(found["errors"])
+
     def storage(self) -> dict[str, Any]:
         return dict(self.call("return await chrome.storage.local.get(null);"))
 
@@ -143,6 +156,29 @@ class ExtensionBrowser:
             message=f"window.__sim on {url}",
         )
         return str(self.driver.current_window_handle)
+
+
+# chrome://extensions: Developer mode on (errors are collected only then), then the card of
+# the extension, by id.
+EXTENSIONS_PAGE_ITEM = """
+const manager = document.querySelector('extensions-manager');
+const toolbar = manager.shadowRoot.querySelector('extensions-toolbar');
+const dev = toolbar.shadowRoot.querySelector('#devMode');
+if (!dev.checked) dev.click();
+const list = manager.shadowRoot.querySelector('extensions-item-list');
+const item = list.shadowRoot.querySelector('extensions-item#' + arguments[0]);
+"""
+
+
+def _extensions_page(driver: Any, extension_id: str, then: str) -> Any:
+    driver.get("chrome://extensions")
+    return wait_until(
+        lambda: driver.execute_script(
+            "try {" + EXTENSIONS_PAGE_ITEM + then + "} catch (e) { return null; }", extension_id
+        ),
+        timeout=20,
+        message="the extension's card on chrome://extensions",
+    )
 
 
 def _extension_id(driver: Any) -> str:
@@ -185,6 +221,14 @@ def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         driver.set_page_load_timeout(30)
         driver.set_script_timeout(30)
         ext_id = _extension_id(driver)
+        # Reload it with Developer mode on, so chrome://extensions collects its errors.
+        _extensions_page(
+            driver,
+            ext_id,
+            "const reload = item && item.shadowRoot.querySelector('#dev-reload-button');"
+            "if (!reload) return null; reload.click(); return true;",
+        )
+        wait_until(lambda: _extension_id(driver) == ext_id, timeout=30)
         driver.get(f"chrome-extension://{ext_id}/popup.html")
         yield ExtensionBrowser(driver, ext_id)
     finally:

@@ -207,6 +207,24 @@ def test_switch_off_captcha_and_disconnect(ext: ExtensionBrowser, sim_server: Si
     assert len(alerts(ext, "disconnected")) == 1  # the switched-off tab raises nothing
 
 
+def test_reconnect_starts_a_new_runtime_clock(ext: ExtensionBrowser, sim_server: SimServer) -> None:
+    ext.reset({"reconnect": True})
+    url = sim_server.page_url("nb-reconnect", idle=600, connect_delay=1)
+    tab = ext.open_tab(url)
+    wait_until(lambda: tab_states(ext) == {key_of(url): "connected"}, timeout=30)
+    first = ext.storage()["sessions"][key_of(url)]["startedAt"]
+    on_page(ext, tab, "s.disconnect()")
+    gone = wait_until(lambda: alerts(ext, "disconnected"), timeout=20)
+    assert "Reconnecting (a new runtime)" in gone[0]["message"]
+
+    def restarted() -> bool:
+        session = ext.storage()["sessions"][key_of(url)]
+        return session["state"] == "connected" and session["startedAt"] > first
+
+    wait_until(restarted, timeout=30, message="a new runtime start after the reconnect")
+    assert on_page(ext, tab, "s.counters.reconnects") == 1
+
+
 def test_options_page_refuses_bad_input_and_saves_good(ext: ExtensionBrowser) -> None:
     from selenium.webdriver.common.by import By
 
@@ -230,3 +248,9 @@ def test_options_page_refuses_bad_input_and_saves_good(ext: ExtensionBrowser) ->
     driver.find_element(By.ID, "save").click()
     wait_until(lambda: message.text.startswith("Saved"))
     assert ext.storage()["settings"]["interval"] == 2
+
+
+def test_chromium_lists_no_errors_for_the_extension(ext: ExtensionBrowser) -> None:
+    """Last in this module: every error of the tests above (manifest, worker, pages,
+    content scripts) would be listed by chrome://extensions, with Developer mode on."""
+    assert ext.errors() == []
