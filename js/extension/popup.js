@@ -3,7 +3,8 @@
  *
  * Contract
  *   cwxRenderPopup(data, nowMs) -> rows [{tabId, key, name, state, left, lastAction, on}]
- *     pure: data is what chrome.storage.local holds (see worker.js)
+ *     pure: data is what chrome.storage.local holds plus `tabs` from
+ *     chrome.storage.session (see worker.js)
  *   On load and every second while open it redraws the table from storage; a switch writes
  *   `disabled[notebookKey]` (the content script pauses at once) and asks the worker to
  *   refresh the badge.
@@ -57,6 +58,7 @@ async function cwxToggle(key, on) {
 
 async function cwxDraw() {
   const data = await chrome.storage.local.get(null);
+  data.tabs = (await chrome.storage.session.get(["tabs"])).tabs || {};
   const rows = cwxRenderPopup(data, Date.now());
   const body = document.querySelector("#tabs tbody");
   body.textContent = "";

@@ -5,14 +5,16 @@
  * Contract
  *   Messages in:  {type: "status", status, paused, title} from content.js   -> {enabled: bool}
  *                 {type: "refresh"} from the popup or options page         -> {ok: true}
- *   chrome.storage.local, the only state (the worker may be stopped at any moment):
+ *   State lives in storage only (the worker may be stopped at any moment).
+ *   chrome.storage.local, kept across browser restarts:
  *     settings  partial overrides written by the options page (see settings.js)
  *     disabled  {notebookKey: true} notebooks switched off in the popup
- *     sessions  {notebookKey: session (lifetime.js)}: kept across browser restarts
+ *     sessions  {notebookKey: session (lifetime.js)}: each runtime's start
+ *     alerts    the last 50 notifications raised: [{id, kind, key, title, message, at, error}]
+ *   chrome.storage.session, gone with the browser (tab ids do not outlive it):
  *     tabs      {tabId: {key, url, title, state, paused, captcha, error, lastTickAt,
- *                         lastAction: {what, at} | null}}: cleared at browser start-up,
- *               a tab silent for 3 intervals + 2 minutes is dropped
- *     alerts    the last 50 notifications raised: [{id, kind, key, title, message, at}]
+ *                         lastAction: {what, at} | null}}; a closed tab is removed, a tab
+ *               silent for 3 intervals + 2 minutes (it left Colab) is dropped
  *   Badge: time left before the nearest runtime end of the open Colab tabs ("5h", "45m",
  *   "30s"), red once it is within the last warning margin; refreshed on every status and by
  *   an alarm every minute (MV3 alarms fire at most every 30 s; content scripts pace ticks).
@@ -48,11 +50,6 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => cwxSerial(() => cwxForgetTab(tabId)));
-chrome.runtime.onStartup.addListener(() => cwxSerial(async () => {
-  // Tab ids do not survive a browser restart; the sessions (runtime starts) do.
-  await chrome.storage.local.set({tabs: {}});
-  await cwxRefreshBadge();
-}));
 chrome.runtime.onInstalled.addListener(() => cwxSerial(cwxRefreshBadge));
 // Created once: creating it again on every worker start would keep postponing it.
 chrome.alarms.get("cwx-badge").then((alarm) => {
@@ -70,10 +67,10 @@ async function cwxOnStatus(message, sender) {
   const tabId = String(sender.tab.id);
   const url = sender.url || sender.tab.url || "";
   const key = cwxNotebookKey(url);
-  const data = await chrome.storage.local.get(["settings", "disabled", "sessions", "tabs"]);
+  const data = await chrome.storage.local.get(["settings", "disabled", "sessions"]);
   const settings = cwxSettings(data.settings);
   const sessions = data.sessions || {};
-  const tabs = data.tabs || {};
+  const tabs = (await chrome.storage.session.get(["tabs"])).tabs || {};
   const previous = tabs[tabId] || {};
   const title = cwxTitle(message.title, url);
   const entry = {
@@ -95,7 +92,8 @@ async function cwxOnStatus(message, sender) {
     if (what) entry.lastAction = {what: what, at: now};
   }
   tabs[tabId] = entry;
-  await chrome.storage.local.set({sessions: sessions, tabs: tabs});
+  await chrome.storage.local.set({sessions: sessions});
+  await chrome.storage.session.set({tabs: tabs});
   for (const event of events) {
     await cwxNotify(cwxAlertFor(event, key, title, sessions[key], settings), now);
   }
@@ -117,11 +115,10 @@ function cwxActionText(status) {
 }
 
 async function cwxForgetTab(tabId) {
-  const data = await chrome.storage.local.get(["tabs"]);
-  const tabs = data.tabs || {};
+  const tabs = (await chrome.storage.session.get(["tabs"])).tabs || {};
   if (!(String(tabId) in tabs)) return;
   delete tabs[String(tabId)];
-  await chrome.storage.local.set({tabs: tabs});
+  await chrome.storage.session.set({tabs: tabs});
   await cwxRefreshBadge();
 }
 
@@ -179,14 +176,14 @@ function cwxQuiet(tab, settings, now) {
 /* The nearest end among the runtimes of the open Colab tabs; quiet tabs are dropped. */
 async function cwxRefreshBadge() {
   const now = Date.now();
-  const data = await chrome.storage.local.get(["settings", "sessions", "tabs"]);
+  const data = await chrome.storage.local.get(["settings", "sessions"]);
   const settings = cwxSettings(data.settings);
   const sessions = data.sessions || {};
-  const tabs = data.tabs || {};
+  const tabs = (await chrome.storage.session.get(["tabs"])).tabs || {};
   const quiet = Object.keys(tabs).filter((id) => cwxQuiet(tabs[id], settings, now));
   if (quiet.length) {
     quiet.forEach((id) => delete tabs[id]);
-    await chrome.storage.local.set({tabs: tabs});
+    await chrome.storage.session.set({tabs: tabs});
   }
   let nearest = null;
   let name = "";

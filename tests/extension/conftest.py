@@ -123,7 +123,14 @@ class ExtensionBrowser:
         return list(found["errors"])
 
     def storage(self) -> dict[str, Any]:
-        return dict(self.call("return await chrome.storage.local.get(null);"))
+        """chrome.storage.local, plus `tabs` from chrome.storage.session."""
+        return dict(
+            self.call(
+                "const all = await chrome.storage.local.get(null);"
+                "all.tabs = (await chrome.storage.session.get('tabs')).tabs || {};"
+                "return all;"
+            )
+        )
 
     def badge(self) -> tuple[str, list[int]]:
         got = self.call(
@@ -138,8 +145,11 @@ class ExtensionBrowser:
             if handle != self.control:
                 self.driver.switch_to.window(handle)
                 self.driver.close()
+        # The worker handles messages in order: once it has forgotten every closed tab, no
+        # status from those tabs is left to write after the clear below.
+        wait_until(lambda: self.storage()["tabs"] == {}, timeout=30, message="tabs forgotten")
         self.call(
-            "await chrome.storage.local.clear();"
+            "await chrome.storage.local.clear(); await chrome.storage.session.clear();"
             "if (args[0]) await chrome.storage.local.set({settings: args[0]});"
             "await chrome.notifications.getAll().then((all) => Promise.all("
             "  Object.keys(all).map((id) => chrome.notifications.clear(id))));",
@@ -194,8 +204,10 @@ def _extension_id(driver: Any) -> str:
     return url.split("/")[2]
 
 
-@pytest.fixture(scope="module")
-def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExtensionBrowser]:
+def launch(extension: Path, profile: Path) -> ExtensionBrowser:
+    """Headless Chromium on `profile` with the unpacked `extension` loaded and reloaded with
+    Developer mode on (so chrome://extensions collects its errors); the caller quits
+    `.driver`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -208,9 +220,9 @@ def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     options.binary_location = browser
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
-    options.add_argument(f"--load-extension={test_build}")
-    options.add_argument(f"--disable-extensions-except={test_build}")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.add_argument(f"--load-extension={extension}")
+    options.add_argument(f"--disable-extensions-except={extension}")
     saved = os.environ.pop("SE_CHROMEDRIVER", None)
     try:
         driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
@@ -221,7 +233,6 @@ def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         driver.set_page_load_timeout(30)
         driver.set_script_timeout(30)
         ext_id = _extension_id(driver)
-        # Reload it with Developer mode on, so chrome://extensions collects its errors.
         _extensions_page(
             driver,
             ext_id,
@@ -230,6 +241,16 @@ def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         )
         wait_until(lambda: _extension_id(driver) == ext_id, timeout=30)
         driver.get(f"chrome-extension://{ext_id}/popup.html")
-        yield ExtensionBrowser(driver, ext_id)
-    finally:
+    except BaseException:
         driver.quit()
+        raise
+    return ExtensionBrowser(driver, ext_id)
+
+
+@pytest.fixture(scope="module")
+def ext(test_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExtensionBrowser]:
+    browser = launch(test_build, tmp_path_factory.mktemp("profile"))
+    try:
+        yield browser
+    finally:
+        browser.driver.quit()
