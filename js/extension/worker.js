@@ -108,7 +108,8 @@ function cwxTitle(title, url) {
 
 function cwxActionText(status) {
   if (status.captcha) return "captcha showing: left alone";
-  if (status.dialog && status.dialog.action === "confirmed") return "answered " + status.dialog.kind;
+  const dialog = status.dialog;
+  if (dialog && dialog.action === "confirmed") return "answered " + dialog.kind;
   if (status.acted === "reconnect") return "clicked Reconnect";
   if (status.acted === "activity") return "page activity";
   return null;
@@ -199,7 +200,8 @@ async function cwxRefreshBadge() {
   }
   const badge = cwxBadge(nearest, settings);
   await chrome.action.setBadgeText({text: badge.text});
-  await chrome.action.setBadgeBackgroundColor({color: badge.red ? CWX_COLORS.red : CWX_COLORS.normal});
+  const color = badge.red ? CWX_COLORS.red : CWX_COLORS.normal;
+  await chrome.action.setBadgeBackgroundColor({color: color});
   await chrome.action.setTitle({title: nearest === null ? "Colab watchdog: no runtime watched" :
     "Colab watchdog: " + name + " ends in about " + cwxFormatLeft(nearest)});
 }

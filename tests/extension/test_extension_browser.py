@@ -197,6 +197,7 @@ def test_switch_off_captcha_and_disconnect(ext: ExtensionBrowser, sim_server: Si
     on_page(ext, tab_on, "s.showCaptcha()")
     captcha = wait_until(lambda: alerts(ext, "captcha"), timeout=20)
     assert "never touches it" in captcha[0]["message"]
+    assert captcha[0]["error"] is None  # chrome.notifications accepted it
     wait_until(lambda: on_page(ext, tab_on, "s.state") == "disconnected", timeout=30)
     gone = wait_until(lambda: alerts(ext, "disconnected"), timeout=20)
     assert "Reconnect it by hand" in gone[0]["message"]

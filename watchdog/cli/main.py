@@ -26,6 +26,7 @@ examples:
   colab-watchdog demo                       watch the built-in simulated Colab for a minute
   colab-watchdog run URL                    keep a notebook alive, warn before it ends
   colab-watchdog snippet --copy             the same engine, to paste into DevTools
+  colab-watchdog extension --output DIR     the same engine as a browser extension
   colab-watchdog status                     what the running daemon sees
 
 settings come from WATCHDOG_* environment variables or a .env file in the working
