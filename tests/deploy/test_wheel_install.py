@@ -34,6 +34,7 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert "watchdog/_js/engine.js" in names
     assert "watchdog/_js/snippet.js" in names
+    assert "watchdog/_js/extension/worker.js" in names
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
@@ -61,3 +62,11 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path
         env,
     )
     assert url.strip() == "https://colab.research.google.com/github/o/r/blob/main/n.ipynb"
+    built = run(
+        [str(bindir / "colab-watchdog"), "extension", "--output", str(outside / "ext")],
+        outside,
+        env,
+    )
+    assert "Load unpacked" in built
+    assert (outside / "ext" / "engine.js").is_file()
+    assert (outside / "ext" / "content.js").is_file()

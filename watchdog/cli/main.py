@@ -19,13 +19,24 @@ from watchdog import __version__
 from watchdog.errors import ExitCode, WatchdogError
 
 # Order here is the order in `--help`.
-COMMANDS = ("run", "demo", "status", "snippet", "url", "login", "attach_command", "test_alert")
+COMMANDS = (
+    "run",
+    "demo",
+    "status",
+    "snippet",
+    "extension",
+    "url",
+    "login",
+    "attach_command",
+    "test_alert",
+)
 
 EPILOG = """\
 examples:
   colab-watchdog demo                       watch the built-in simulated Colab for a minute
   colab-watchdog run URL                    keep a notebook alive, warn before it ends
   colab-watchdog snippet --copy             the same engine, to paste into DevTools
+  colab-watchdog extension --output DIR     the same engine as a browser extension
   colab-watchdog status                     what the running daemon sees
 
 settings come from WATCHDOG_* environment variables or a .env file in the working
