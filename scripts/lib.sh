@@ -65,3 +65,45 @@ ensure_venv() {
         "$PYTHON" -m venv "$VENV"
     fi
 }
+
+# A fingerprint of what `pip install .` installs: pyproject.toml and the package's files.
+project_stamp() {
+    {
+        sha256sum pyproject.toml
+        find watchdog js -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+            | LC_ALL=C sort -z | xargs -0 sha256sum
+    } | sha256sum | cut -d' ' -f1
+}
+
+# `pip install .` into $VENV only when the project changed since the last install (or the
+# command is missing): a second ./scripts/run starts at once.
+install_if_changed() {
+    local stamp_file="$VENV/.colab-watchdog-stamp" stamp
+    stamp="$(project_stamp)"
+    if [ -x "$VENV/bin/colab-watchdog" ] && [ -f "$stamp_file" ] \
+        && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+        return 0
+    fi
+    say "installing colab-watchdog into $VENV"
+    "$VENV/bin/python" -m pip install -q .
+    printf '%s\n' "$stamp" > "$stamp_file"
+}
+
+# Exit status 0 when a notebook is configured (URL arguments, WATCHDOG_NOTEBOOKS in the
+# environment or ./.env, or attach mode, which adopts open tabs); 1 when nothing is. Settings
+# that do not load count as configured, so `colab-watchdog run` reports what is wrong.
+notebook_configured() {
+    [ "$#" -gt 0 ] && return 0
+    "$VENV/bin/python" - <<'PY'
+import sys
+
+from watchdog.cli.config import load_settings
+from watchdog.errors import ConfigError
+
+try:
+    settings = load_settings()
+except ConfigError:
+    sys.exit(0)
+sys.exit(0 if settings.notebooks or settings.browser == "attach" else 1)
+PY
+}

@@ -274,24 +274,3 @@ def test_demo_runs_the_daemon_and_shows_the_live_view(tmp_path: Path) -> None:
     # after 14 s the unwatched page (idle 10 s) idled out; the watched ones did not
     assert "watched notebooks that never idled out: 2 of 2" in out
     assert "the unwatched one idled out 1 time(s)" in out
-
-
-@pytest.mark.browser
-def test_run_without_notebooks_starts_the_demo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    require_chrome()
-    from loguru import logger
-
-    import watchdog.cli.commands.demo as demo
-
-    for key in [k for k in os.environ if k.startswith("WATCHDOG_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(demo, "DEFAULT_DURATION", 4.0)
-    try:
-        assert main(["run"]) == 0
-    finally:
-        logger.remove()
-        logger.add(sys.stderr)
-    assert "control, NOT watched" in capsys.readouterr().out

@@ -101,3 +101,106 @@ def test_ci_run_fails_when_pytest_collects_nothing(tmp_path: Path) -> None:
         [str(tmp_path / ".ci" / "run")], capture_output=True, timeout=60, check=False
     )
     assert done.returncode == 5
+
+
+def fake_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """A $VENV whose python logs `pip install` calls (and installs a fake colab-watchdog that
+    logs its arguments) but runs any other python command with the real interpreter."""
+    venv, log = tmp_path / "venv", tmp_path / "venv.log"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(
+        f"""#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = pip ]; then
+  echo "pip $*" >> {log}
+  printf '#!/bin/sh\\necho "colab-watchdog $*" >> {log}\\n' > {venv}/bin/colab-watchdog
+  chmod +x {venv}/bin/colab-watchdog
+  exit 0
+fi
+exec {sys.executable} "$@"
+"""
+    )
+    python.chmod(0o755)
+    return venv, log
+
+
+def lib_call(cwd: Path, venv: Path, call: str, env: dict[str, str] | None = None) -> int:
+    done = subprocess.run(
+        ["bash", "-c", f". {ROOT}/scripts/lib.sh && {call}"],
+        cwd=cwd,
+        env={**(env or clean_env()), "VENV": str(venv)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDOG_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_install_runs_only_when_the_project_changed(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "watchdog").mkdir(parents=True)
+    (project / "js").mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname='x'\n")
+    (project / "watchdog" / "a.py").write_text("A = 1\n")
+    (project / "js" / "e.js").write_text("1;\n")
+    venv, log = fake_venv(tmp_path)
+
+    def pip_calls() -> int:
+        return sum(line.startswith("pip ") for line in log.read_text().splitlines())
+
+    assert lib_call(project, venv, "install_if_changed") == 0
+    assert pip_calls() == 1
+    assert lib_call(project, venv, "install_if_changed") == 0
+    assert pip_calls() == 1, "nothing changed: no second install"
+    (project / "watchdog" / "a.py").write_text("A = 2\n")
+    assert lib_call(project, venv, "install_if_changed") == 0
+    assert pip_calls() == 2, "a package file changed: reinstall"
+    (project / "pyproject.toml").write_text("[project]\nname='y'\n")
+    assert lib_call(project, venv, "install_if_changed") == 0
+    assert pip_calls() == 3, "pyproject.toml changed: reinstall"
+
+
+def test_notebook_configured_reads_arguments_environment_and_dotenv(tmp_path: Path) -> None:
+    venv, _ = fake_venv(tmp_path)
+    url = "https://colab.research.google.com/drive/abc"
+    assert lib_call(tmp_path, venv, "notebook_configured") == 1
+    assert lib_call(tmp_path, venv, f"notebook_configured {url}") == 0
+    env = {**clean_env(), "WATCHDOG_NOTEBOOKS": url}
+    assert lib_call(tmp_path, venv, "notebook_configured", env) == 0
+    env = {**clean_env(), "WATCHDOG_BROWSER": "attach"}
+    assert lib_call(tmp_path, venv, "notebook_configured", env) == 0
+    (tmp_path / ".env").write_text(f"WATCHDOG_NOTEBOOKS={url}\n")
+    assert lib_call(tmp_path, venv, "notebook_configured") == 0
+
+
+def test_scripts_run_starts_the_demo_only_when_nothing_is_configured(tmp_path: Path) -> None:
+    if (ROOT / ".env").exists():
+        pytest.skip("this checkout has a .env; scripts/run reads it")
+    bin_dir = fake_bin(tmp_path, ["chromium", "chromium-driver"])
+    venv, log = fake_venv(tmp_path)
+    env = {**clean_env(), "PATH": f"{bin_dir}:{os.environ['PATH']}", "VENV": str(venv)}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [str(ROOT / "scripts" / "run"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return log.read_text().splitlines()[-1]
+
+    assert run() == "colab-watchdog demo"
+    url = "https://colab.research.google.com/drive/abc"
+    assert run(url) == f"colab-watchdog run {url}"
+    installs = [line for line in log.read_text().splitlines() if line.startswith("pip ")]
+    assert len(installs) == 1, installs

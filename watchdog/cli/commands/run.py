@@ -5,9 +5,9 @@
          --remote http://grid:4444] [--headful] [--state-file PATH] [--notify URL ...]
         [--started-at ISO | --elapsed 3h20m] [--allow-remote-attach] [--once]
 
-With no URL and no WATCHDOG_NOTEBOOKS it starts the demo (`colab-watchdog demo`), so the
-README's run command shows something on a fresh machine; in attach mode it watches every Colab
-tab of the attached browser instead.
+With no URL and no WATCHDOG_NOTEBOOKS it exits 2 naming WATCHDOG_NOTEBOOKS (under systemd or
+Docker a missing setting must not look like success); in attach mode it watches every Colab
+tab of the attached browser instead. `./scripts/run` starts the demo when nothing is configured.
 
 `--once` ticks every notebook once and prints a JSON array, one object per notebook:
     {"url": str, "title": str|null, "status": {engine status, see js/engine.js}|null,
@@ -31,6 +31,11 @@ from watchdog.core.model import TickResult
 from watchdog.core.urls import is_colab_host
 from watchdog.errors import ConfigError, ExitCode
 
+NO_NOTEBOOK = (
+    "no notebook to watch: give URL arguments or set WATCHDOG_NOTEBOOKS (or use --attach "
+    "to adopt the Colab tabs of your browser; `colab-watchdog demo` shows it working)"
+)
+
 FLAG_NAMES = {
     "notebooks": "URL",
     "attach_address": "--attach",
@@ -46,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="keep notebooks alive in a browser, warn before they end",
         description="Open every notebook in a browser (launched headless, attached, or on a "
         "Selenium Grid) and run the keep-alive engine in each tab every interval. "
-        "Stops cleanly on SIGTERM or Ctrl+C. With no notebook configured, runs the demo.",
+        "Stops cleanly on SIGTERM or Ctrl+C.",
     )
     parser.add_argument(
         "urls", nargs="*", metavar="URL", help="notebook URLs (default: WATCHDOG_NOTEBOOKS)"
@@ -150,6 +155,7 @@ def parse_elapsed(text: str | None, now: datetime) -> datetime | None:
 def run(args: argparse.Namespace) -> int:
     from loguru import logger
 
+    from watchdog.cli.alerting import check_notify_urls
     from watchdog.cli.compose import RunContext, build_daemon
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
@@ -157,20 +163,14 @@ def run(args: argparse.Namespace) -> int:
     started_at = parse_started_at(args.started_at) or parse_elapsed(args.elapsed, datetime.now(UTC))
     context = RunContext(env=dict(os.environ), started_at=started_at, once=args.once)
     settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
+    check_notify_urls(settings.notify_urls(), "--notify" if args.notify else "WATCHDOG_NOTIFY")
     configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
     try:
         urls = list(settings.notebooks)
         if not urls and settings.browser == "attach":
             urls = _attached_colab_tabs(settings.attach_address, settings.allow_remote_attach)
         if not urls:
-            if args.once:
-                raise ConfigError(
-                    "no notebook to check: give URL arguments or set WATCHDOG_NOTEBOOKS"
-                )
-            logger.info("no notebook configured (WATCHDOG_NOTEBOOKS): starting the demo")
-            from watchdog.cli.commands.demo import DEFAULT_DURATION, run_demo
-
-            return run_demo(duration=DEFAULT_DURATION)
+            raise ConfigError(NO_NOTEBOOK)
         others = [url for url in urls if not is_colab_host(url)]
         if others:
             logger.warning(
