@@ -38,7 +38,7 @@ from watchdog.core.durations import (
     parse_duration,
     parse_duration_list,
 )
-from watchdog.core.redact import MIN_PASSWORD_FRAGMENT
+from watchdog.core.redact import MIN_PASSWORD_FRAGMENT, redacted_url
 from watchdog.core.urls import validate_notebook_url
 from watchdog.paths import default_paths
 
@@ -174,9 +174,39 @@ def _warn_before(value: Any) -> Any:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S")
-# Split on whitespace, and on commas only where the next item starts a new scheme://, so a
-# comma inside one URL's query (mailto://...?to=a@x,b@y) stays in that URL.
-_NOTIFY_SPLIT = re.compile(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+def split_notify(text: str) -> list[str]:
+    """One `WATCHDOG_NOTIFY` / `--notify` value -> its apprise URLs, in order.
+
+    Items are separated by whitespace or commas. A comma stays inside a URL only in its query
+    (`mailto://...?to=a@x,b@y`) and only when what follows does not start a new `scheme://`.
+    """
+    urls: list[str] = []
+    for word in text.split():
+        current = ""
+        for part in word.split(","):
+            if current and "?" in current and not _SCHEME.match(part):
+                current += "," + part
+                continue
+            if current:
+                urls.append(current)
+            current = part
+        if current:
+            urls.append(current)
+    return [url for url in urls if url]
+
+
+def check_notify_items(urls: list[str]) -> list[str]:
+    """`urls` when each looks like an apprise URL (scheme://...); else ValueError naming the
+    first bad item by its position and its redacted form (URLs are secrets)."""
+    for position, url in enumerate(urls, start=1):
+        if not _SCHEME.match(url):
+            raise ValueError(
+                f"item {position} ({redacted_url(url)}) is not an apprise URL: use "
+                "scheme://... such as ntfy://TOPIC, tgram://TOKEN/CHAT_ID or json://HOST/PATH"
+            )
+    return urls
 
 
 def _notify(value: Any) -> Any:
@@ -189,15 +219,10 @@ def _notify(value: Any) -> Any:
         raise ValueError("expected apprise URLs separated by commas or spaces")
     urls: list[str] = []
     for item in value:
-        text = item.get_secret_value() if isinstance(item, SecretStr) else str(item)
-        urls.extend(u for u in _NOTIFY_SPLIT.split(text.strip().strip(",")) if u)
-    for position, url in enumerate(urls, start=1):
-        if not _SCHEME.match(url):
-            raise ValueError(
-                f"item {position} is not an apprise URL: use scheme://... such as "
-                "ntfy://TOPIC, tgram://TOKEN/CHAT_ID or json://HOST/PATH"
-            )
-    return urls
+        urls.extend(
+            split_notify(item.get_secret_value() if isinstance(item, SecretStr) else str(item))
+        )
+    return check_notify_items(urls)
 
 
 def _optional_text(value: Any) -> Any:

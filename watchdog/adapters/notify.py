@@ -77,6 +77,27 @@ def _default_asset() -> Any:
     return apprise.AppriseAsset()
 
 
+def first_unusable(urls: Sequence[str]) -> tuple[int, str] | None:
+    """The first URL apprise cannot send to, as (1-based position, redacted URL); None when
+    apprise accepts every one. Checked at start-up, so one bad item is refused before a
+    valid channel is lost; apprise's own error lines (which echo the URL) stay quiet."""
+    import apprise
+
+    apprise_logger = logging.getLogger("apprise")
+    was_disabled, apprise_logger.disabled = apprise_logger.disabled, True
+    try:
+        for position, url in enumerate(urls, start=1):
+            try:
+                added = apprise.Apprise().add(url)
+            except Exception:  # odd input may raise; the message could echo the URL
+                added = False
+            if not added:
+                return position, redacted_url(url)
+    finally:
+        apprise_logger.disabled = was_disabled
+    return None
+
+
 class Channel:
     """One apprise URL. `deliver()` blocks (with retries); the notifier runs it on a worker."""
 

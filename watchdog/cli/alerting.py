@@ -33,6 +33,21 @@ def local_tz() -> tzinfo:
     return datetime.now(UTC).astimezone().tzinfo or UTC
 
 
+def check_notify_urls(urls: list[str], source: str) -> None:
+    """Refuse (ConfigError, exit 2) an alert URL apprise cannot use, naming `source`
+    (`--notify` or `WATCHDOG_NOTIFY`), the item's position and its redacted form."""
+    from watchdog.adapters.notify import first_unusable
+    from watchdog.errors import ConfigError
+
+    bad = first_unusable(urls)
+    if bad is not None:
+        position, shown = bad
+        raise ConfigError(
+            f"{source} item {position} ({shown}) is not a URL apprise can send to",
+            hint="check its scheme and format at https://github.com/caronc/apprise/wiki",
+        )
+
+
 def build_monitor(
     settings: Settings,
     clock: Clock,
