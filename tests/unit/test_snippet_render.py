@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -13,10 +15,10 @@ import pytest
 
 from watchdog import jsassets
 from watchdog.cli.main import main
+from watchdog.core.jsstrip import strip_comments
 from watchdog.core.snippet import (
     SnippetOptions,
     config_json,
-    minify_safely,
     render_bookmarklet,
     render_console,
 )
@@ -37,7 +39,7 @@ def test_console_wraps_engine_and_wrapper_in_one_scope() -> None:
     assert "function colabWatchdogTick(options)" in text
     assert "function colabWatchdogStart(config)" in text
     body = text.split("\n", 1)[1]
-    assert body.startswith("(function () {") and body.rstrip().endswith("})();")
+    assert body.startswith("(function(){") and body.rstrip().endswith("})();")
     config = _config_in(text)
     assert config["interval"] == 30000
     assert config["reconnect"] is True
@@ -84,30 +86,77 @@ def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
         SnippetOptions(**kwargs)  # type: ignore[arg-type]
 
 
-def test_minify_drops_comment_lines_but_keeps_code_and_line_breaks() -> None:
-    source = (
-        "/* header\n * more\n */\n"
-        "const a = 1; // trailing comment stays harmless\n"
-        "    // indented comment\n"
-        '    const url = "http://example.org/*not a comment*/";\n'
-        "/* one */ const b = 2;\n"
-        "\n"
-        "const re = /a\\/\\/b/;\n"
-    )
-    out = minify_safely(source)
-    assert "header" not in out and "indented comment" not in out
-    assert "const a = 1; // trailing comment stays harmless\n" in out
-    assert 'const url = "http://example.org/*not a comment*/";' in out
-    assert "/* one */ const b = 2;" in out  # not a whole-line comment: left alone
-    assert "const re = /a\\/\\/b/;" in out
-    assert "\n\n" not in out
+TRICKY_JS = r"""
+/* header
+ * more
+ */
+const out = [];
+const a = 6, b = 3, g = 2; // trailing comment
+out.push("http://example.org/*not a comment*/");
+out.push('it\'s // still a string');
+out.push(/a\/\/b/.test("a//b"), /[/]/.test("/"), /\/*x/.test("x"));
+out.push(a / b / g, a /b/ g);  // division, twice
+out.push(`tpl // ${a + `in ${b} /* */`} ${ {k: 1}.k }`);
+const re = a > 1 ? /x\/y/g : /z/;  /* inline */ out.push(re.source);
+function f(x) { return /^\d+$/.test(x) }
+out.push(f("12"), typeof /q/, a - -b, a + +b, 1 .toString());
+let c = a
+/2/g
+out.push(c);
+out.push(["x" /* mid */, "y"].join(''));
+console.log(JSON.stringify(out));
+"""
 
 
-def test_bookmarklet_is_a_fully_encoded_javascript_url() -> None:
+def test_strip_comments_keeps_strings_regexes_and_division() -> None:
+    out = strip_comments(TRICKY_JS)
+    assert "header" not in out and "trailing comment" not in out and "inline" not in out
+    assert '"http://example.org/*not a comment*/"' in out
+    assert "'it\\'s // still a string'" in out
+    assert "/a\\/\\/b/.test" in out and "/[/]/.test" in out
+    assert "`tpl // ${a+`in ${b} /* */`} ${{k:1}.k}`" in out
+    assert "a- -b" in out and "a+ +b" in out
+    assert "\n\n" not in out and not out.startswith("\n")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_strip_comments_leaves_behaviour_unchanged(tmp_path: Path) -> None:
+    """The stripped program prints exactly what the original prints."""
+    outputs = []
+    for name, code in (("orig.js", TRICKY_JS), ("stripped.js", strip_comments(TRICKY_JS))):
+        script = tmp_path / name
+        script.write_text(code, encoding="utf-8")
+        done = subprocess.run(
+            [str(NODE), str(script)], check=True, capture_output=True, text=True, timeout=60
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])[3] is True  # the /a\/\/b/ regex really ran
+
+
+@pytest.mark.parametrize(
+    "bad", ["const s = 'open;", "/* never closed", "const r = /open;", "const t = `open;"]
+)
+def test_strip_comments_refuses_unterminated_source(bad: str) -> None:
+    with pytest.raises(ValueError, match="unterminated"):
+        strip_comments(bad)
+
+
+def test_snippet_and_bookmarklet_carry_no_comments() -> None:
+    source = len(ENGINE.encode()) + len(WRAPPER.encode())
+    console = render_console(ENGINE, WRAPPER, SnippetOptions())
+    body = console.split("\n", 1)[1]  # after the one header line
+    assert "/**" not in body and "\n//" not in body
+    assert len(console.encode()) < 0.75 * source
+    code = unquote(render_bookmarklet(ENGINE, WRAPPER, SnippetOptions())[len("javascript:") :])
+    assert strip_comments(code) == code + "\n"
+
+
+def test_bookmarklet_is_an_encoded_javascript_url() -> None:
     url = render_bookmarklet(ENGINE, WRAPPER, SnippetOptions(interval_s=5))
     assert url.startswith("javascript:")
     payload = url[len("javascript:") :]
-    assert re.fullmatch(r"[A-Za-z0-9_.~%-]+", payload), "unencoded characters in the URL"
+    assert re.fullmatch(r"[A-Za-z0-9!$&'()*+,./:;=?@\[\]_~%-]+", payload), "unsafe URL characters"
     code = unquote(payload)
     assert code.rstrip().endswith("void 0;")  # a javascript: URL must not evaluate to a string
     assert "colabWatchdogStart(" in code
@@ -224,9 +273,11 @@ def test_copy_without_clipboard_still_prints_and_says_how_to_enable(
         raise pyperclip.PyperclipException("no copy mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
-    assert main(["snippet", "--copy"]) == 0
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert main(["snippet", "--copy"]) == 1
     captured = capsys.readouterr()
     assert "colabWatchdogStart(" in captured.out
+    assert "NOT copied" in captured.err
     assert "xclip" in captured.err and "wl-clipboard" in captured.err
 
 
@@ -238,6 +289,61 @@ def test_copy_uses_the_clipboard_when_there_is_one(
 
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.setattr(pyperclip, "paste", lambda: copied[-1])
     assert main(["snippet", "--copy", "--format", "bookmarklet"]) == 0
     assert copied and copied[0].startswith("javascript:")
-    assert "copied" in capsys.readouterr().err
+    assert "copied to the clipboard" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_copy_that_left_the_clipboard_unchanged_says_not_copied_and_exits_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tool that exits 0 but copies nothing (xclip without a usable display)."""
+    import pyperclip
+
+    monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+    monkeypatch.setattr(pyperclip, "paste", lambda: "what was there before")
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert main(["snippet", "--copy"]) == 1
+    captured = capsys.readouterr()
+    assert "colabWatchdogStart(" in captured.out
+    assert "NOT copied to the clipboard: the clipboard did not hold it" in captured.err
+    assert "copied to the clipboard" not in captured.err.replace("NOT copied", "")
+
+
+@pytest.mark.parametrize("display", [":987", None])
+def test_copy_with_xclip_and_no_usable_display_is_not_claimed(
+    tmp_path: Path, display: str | None
+) -> None:
+    """The real case: xclip installed, and a DISPLAY with no X server behind it (or none).
+    A subprocess, so pyperclip really picks xclip."""
+    if shutil.which("xclip") is None:
+        pytest.skip("xclip not installed (scripts/test installs it)")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env = {k: v for k, v in env.items() if not k.startswith("WATCHDOG_")}
+    if display is not None:
+        env["DISPLAY"] = display
+    done = subprocess.run(
+        [sys.executable, "-m", "watchdog", "snippet", "--copy"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "colabWatchdogStart(" in done.stdout
+    line = next(x for x in done.stderr.splitlines() if x.startswith("colab-watchdog:"))
+    assert line.startswith("colab-watchdog: NOT copied to the clipboard: ")
+    assert (display or "DISPLAY and WAYLAND_DISPLAY are unset") in line
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_output_says_what_it_wrote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "snippet.js"
+    assert main(["snippet", "--output", str(target)]) == 0
+    err = capsys.readouterr().err
+    size = target.stat().st_size
+    assert f"colab-watchdog: wrote {target} ({size} bytes)" in err.splitlines()

@@ -5,7 +5,8 @@
     render_console(engine_src, snippet_src, options)      -> JavaScript to paste into DevTools
     render_bookmarklet(engine_src, snippet_src, options)  -> "javascript:..." URL
 
-Both wrap js/engine.js and js/snippet.js in one function scope, so nothing but
+Both wrap js/engine.js and js/snippet.js in one function scope without their comments and
+needless spaces (`strip_comments`; the source files keep them), so nothing but
 `window.colabWatchdog` reaches the page, and call `colabWatchdogStart(config)` with the options
 as a JSON literal: values are never spliced into source text.
 """
@@ -14,11 +15,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from watchdog import __version__
+from watchdog.core.jsstrip import strip_comments
+
+# Characters a URL may hold as they are (RFC 3986), left unencoded in the bookmarklet.
+BOOKMARKLET_SAFE = "!$&'()*+,-./:;=?@[]_~"
 
 
 @dataclass(frozen=True)
@@ -85,33 +89,15 @@ def render_console(engine_src: str, snippet_src: str, options: SnippetOptions) -
         f"{', reconnects' if options.reconnect else ''}. "
         "Stop with colabWatchdog.stop(); last status in colabWatchdog.status.\n"
     )
-    return header + _wrap(engine_src, snippet_src, options)
-
-
-# A block comment that starts a line and ends its own line; it never spans past the first */.
-_BLOCK_COMMENT = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", re.DOTALL | re.MULTILINE)
-_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.MULTILINE)
-
-
-def minify_safely(source: str) -> str:
-    """Drop comment-only lines, blank lines and indentation; keep every line break.
-
-    Only comments that start a line are removed (never `//` inside a string or a regex), and
-    line breaks stay, so a trailing `// comment` still ends at its line and automatic
-    semicolon insertion sees the same lines. The js/ files must not use multi-line template
-    literals (indentation inside them would change).
-    """
-    text = _BLOCK_COMMENT.sub("", source.replace("\r\n", "\n") + "\n")
-    text = _LINE_COMMENT.sub("", text)
-    lines = (line.strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return header + strip_comments(_wrap(engine_src, snippet_src, options))
 
 
 def render_bookmarklet(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
     """A `javascript:` URL that starts the watchdog when clicked as a bookmark.
 
-    Every character outside [A-Za-z0-9_.~-] is percent-encoded, newlines included, so line
-    comments stay harmless and browsers that strip raw whitespace from URLs lose nothing.
+    Every character outside RFC 3986's unreserved and sub-delimiter characters (and `/:?@[]`)
+    is percent-encoded: spaces, newlines, `%`, `#`, quotes, braces, backslashes and non-ASCII
+    text, so browsers that strip raw whitespace from URLs lose nothing.
     """
-    code = minify_safely(_wrap(engine_src, snippet_src, options)) + "\nvoid 0;"
-    return "javascript:" + quote(code, safe="")
+    code = strip_comments(_wrap(engine_src, snippet_src, options)) + "void 0;"
+    return "javascript:" + quote(code, safe=BOOKMARKLET_SAFE)

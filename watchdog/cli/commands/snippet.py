@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from watchdog import jsassets
 from watchdog.core.notebook_cell import render_python_cell
 from watchdog.core.snippet import SnippetOptions, render_bookmarklet, render_console
-from watchdog.errors import ConfigError
+from watchdog.errors import ConfigError, ExitCode
 
 FORMATS = ("console", "bookmarklet")
 _OFF = ("none", "off")
-_COPY_HINT = (
-    "no clipboard available: install xclip or xsel (X11) or wl-clipboard (Wayland), "
-    "or copy the text printed above"
-)
+_NO_TOOL = "no clipboard tool: install xclip or xsel (X11) or wl-clipboard (Wayland)"
+_COPY_FIX = "copy the text printed above"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,13 +98,15 @@ def render(args: argparse.Namespace, options: SnippetOptions) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the snippet; 0, or 1 when `--copy` could not put it on the clipboard."""
     text = render(args, options_from_args(args))
     if args.output is not None:
-        _write(args.output, text)
+        written = _write(args.output, text)
+        print(f"colab-watchdog: wrote {args.output} ({written} bytes)", file=sys.stderr)
     print(text.rstrip("\n"))
-    if args.copy:
-        _copy(text)
-    return 0
+    if args.copy and not _copy(text):
+        return ExitCode.FAILURE
+    return ExitCode.OK
 
 
 def _render_python(args: argparse.Namespace, options: SnippetOptions) -> str:
@@ -117,25 +119,46 @@ def _render_python(args: argparse.Namespace, options: SnippetOptions) -> str:
     return render_python_cell(options.max_lifetime_s, options.warn_before_s)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str) -> int:
+    """Write `text` (ending in a newline) to `path`; returns the number of bytes written."""
+    data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
     try:
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        path.write_bytes(data)
     except OSError as exc:
         raise ConfigError(f"--output={str(path)!r}: cannot write: {exc.strerror}") from None
+    return len(data)
 
 
-def _copy(text: str) -> None:
-    """Best effort: pyperclip, else a hint on stderr and (on a terminal) an OSC 52 escape."""
+def _copy(text: str, env: Mapping[str, str] | None = None) -> bool:
+    """Copy `text` and read it back; True only when the clipboard then holds it.
+
+    A clipboard tool can exit 0 and copy nothing (xclip without a usable display), so the
+    read-back is the proof. On failure: one stderr line saying it was NOT copied and why,
+    and (on a terminal) an OSC 52 copy request, which some terminals honour.
+    """
     import pyperclip
 
+    env = os.environ if env is None else env
+    display = env.get("WAYLAND_DISPLAY") or env.get("DISPLAY")
     try:
         pyperclip.copy(text)
     except pyperclip.PyperclipException:
-        print(f"colab-watchdog: {_COPY_HINT}", file=sys.stderr)
-        if sys.stdout.isatty():
-            payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            sys.stdout.write(f"\x1b]52;c;{payload}\x07")
-            sys.stdout.flush()
-            print("colab-watchdog: sent an OSC 52 copy request to the terminal", file=sys.stderr)
+        copied, why = False, _NO_TOOL
     else:
+        try:
+            copied = pyperclip.paste() == text
+        except pyperclip.PyperclipException:
+            copied = False
+        why = f"the clipboard did not hold it afterwards (is the display {display} usable?)"
+    if not display and sys.platform.startswith("linux"):
+        why = "no display for a clipboard (DISPLAY and WAYLAND_DISPLAY are unset)"
+    if copied:
         print("colab-watchdog: copied to the clipboard", file=sys.stderr)
+        return True
+    print(f"colab-watchdog: NOT copied to the clipboard: {why}; {_COPY_FIX}", file=sys.stderr)
+    if sys.stdout.isatty():
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        sys.stdout.write(f"\x1b]52;c;{payload}\x07")
+        sys.stdout.flush()
+        print("colab-watchdog: sent an OSC 52 copy request to the terminal", file=sys.stderr)
+    return False
