@@ -6,7 +6,7 @@
 - a patcher, applied before every sink, that replaces every secret (the apprise URLs and their
   token parts, see watchdog.core.redact) with `***` in messages, extras and exception text;
 - an intercept of stdlib `logging` (Selenium, urllib3 and apprise log there), with Selenium's
-  per-command HTTP logger and urllib3 quieted to WARNING.
+  per-command HTTP logger quieted to WARNING and urllib3's retry warnings to ERROR.
 `diagnose=False` and `backtrace=False` everywhere: loguru's diagnose mode prints variable values
 (tokens, URLs) in tracebacks. Call `shutdown_logging()` at exit to flush the file queue.
 """
@@ -34,7 +34,9 @@ FILE_FORMAT = "{time:YYYY-MM-DDTHH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | 
 FILE_ROTATION = "10 MB"
 FILE_RETENTION = 5  # rotated files kept
 
-QUIET_LOGGERS = ("selenium.webdriver.remote.remote_connection", "urllib3")
+# Selenium logs every HTTP command at DEBUG; urllib3 warns about each retry of an endpoint
+# that is down ("Retrying (Retry(total=2, ...))"): the adapter reports that once, in one line.
+QUIET_LOGGERS = {"selenium.webdriver.remote.remote_connection": "WARNING", "urllib3": "ERROR"}
 
 
 class InterceptHandler(logging.Handler):
@@ -134,8 +136,8 @@ def configure_logging(
 def intercept_stdlib_logging() -> None:
     """Route stdlib logging through loguru; quiet Selenium's HTTP chatter and urllib3."""
     logging.basicConfig(handlers=[InterceptHandler()], level=0, force=True)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def shutdown_logging() -> None:

@@ -106,6 +106,7 @@ class Daemon:
         self.config = config
         self.clock = clock
         self.listeners = list(listeners)
+        self._once = False  # run_once(): there is no next try to announce
         self.stop_event = stop_event or threading.Event()
         self._sessions = [
             _Session(f"session {i + 1}", browser, [_Notebook(u) for u in urls])
@@ -153,6 +154,7 @@ class Daemon:
 
     def run_once(self) -> list[TickResult]:
         """Start, tick every notebook once, close; returns one result per notebook."""
+        self._once = True
         self.start()
         try:
             results = {r.url: r for r in self.sweep()}
@@ -305,10 +307,10 @@ class Daemon:
                 cap=self.config.max_backoff,
             )
             logger.warning(
-                "tick {} failed ({} in a row, next try in {:.0f}s): {}",
+                "tick {} failed ({} in a row{}): {}",
                 nb.url,
                 nb.failures,
-                nb.due - self.clock.monotonic(),
+                self._next_try("next try", nb.due - self.clock.monotonic()),
                 failure,
             )
         else:
@@ -417,10 +419,10 @@ class Daemon:
             now, session.failures, base=self.config.interval, cap=self.config.max_backoff
         )
         logger.warning(
-            "{}: browser lost ({} failure(s) in a row, next recovery in {:.0f}s): {}",
+            "{}: browser lost ({} failure(s) in a row{}): {}",
             session.label,
             session.failures,
-            session.due - now,
+            self._next_try("next recovery", session.due - now),
             failure,
         )
         if session.failures >= self.config.lost_after and not session.lost_reported:
@@ -428,6 +430,10 @@ class Daemon:
             at = self.clock.now()
             for nb in session.notebooks:
                 self._emit("on_browser_lost", nb.url, failure, at)
+
+    def _next_try(self, what: str, seconds: float) -> str:
+        """ ", next try in 60s" for a log line; nothing under run_once (there is none)."""
+        return "" if self._once else f", {what} in {seconds:.0f}s"
 
     def _failed(self, url: str, failure: str) -> TickResult:
         result = TickResult(url, self.clock.now(), None, failure, None)

@@ -31,7 +31,7 @@ from watchdog.adapters.browser.driver import (
 )
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
-from watchdog.adapters.browser.translate import translating
+from watchdog.adapters.browser.translate import connection_reason, translating
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
 from watchdog.core.urls import split_credentials
@@ -222,10 +222,20 @@ class SeleniumBrowser:
             password=password,
         )
         logger.info("{}: remote WebDriver {} (timeout {}s)", self.label, shown, config.timeout)
-        with translating(f"connecting to the remote WebDriver {shown}"):
-            return webdriver.Remote(
-                command_executor=address, options=self._options(), client_config=config
-            )
+        try:
+            with translating(f"connecting to the remote WebDriver {shown}"):
+                return webdriver.Remote(
+                    command_executor=address, options=self._options(), client_config=config
+                )
+        except BrowserLost as exc:
+            reason = connection_reason(exc.__cause__ or exc)
+            if reason is None:
+                raise
+            raise BrowserLost(
+                f"cannot reach the remote WebDriver {shown}: {reason}",
+                hint="start the Selenium Grid / WebDriver server there, or fix --remote "
+                "(WATCHDOG_REMOTE_URL)",
+            ) from exc
 
     def _end_session(self, *, grace: float) -> None:
         """Quit the WebDriver session (bounded), then kill what we started and is left over."""

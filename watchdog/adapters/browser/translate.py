@@ -86,6 +86,29 @@ def translate(exc: BaseException, doing: str) -> BrowserError:
     raise exc
 
 
+def connection_reason(exc: BaseException) -> str | None:
+    """A short reason ("connection refused", "timed out", ...) when `exc` is a failure to
+    reach an HTTP endpoint at all (urllib3's retries exhausted, a refused or unresolved
+    socket); None for anything else."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 8:  # MaxRetryError -> NewConnectionError -> ...
+        chain.append(seen)
+        nested = getattr(seen, "reason", None)
+        seen = nested if isinstance(nested, BaseException) else seen.__cause__ or seen.__context__
+    reasons = (
+        (ConnectionRefusedError, "connection refused"),
+        (urllib3.exceptions.NameResolutionError, "host name not found"),
+        (urllib3.exceptions.NewConnectionError, "cannot connect"),
+        (TimeoutError, "timed out"),
+        (urllib3.exceptions.TimeoutError, "timed out"),
+    )
+    for kind, reason in reasons:  # the most specific first
+        if any(isinstance(e, kind) for e in chain):
+            return reason
+    return None
+
+
 @contextmanager
 def translating(doing: str) -> Iterator[None]:
     """Run a block of WebDriver calls; re-raise anything Selenium throws as a BrowserError."""
