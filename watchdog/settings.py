@@ -440,7 +440,7 @@ class Settings(BaseSettings):
                 ("attach_address", "allow_remote_attach"),
                 f"{{attach_address}}={self.attach_address} is not a loopback address; the "
                 "debugging port gives full control of the browser profile, so it is refused "
-                "unless {allow_remote_attach}=true",
+                "unless --allow-remote-attach or WATCHDOG_ALLOW_REMOTE_ATTACH=true is given",
             )
         return self
 

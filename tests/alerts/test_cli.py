@@ -81,7 +81,7 @@ def test_status_table_is_readable(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["status", "--state-file", str(path)]) == 0
     out = capsys.readouterr().out
     assert "daemon: pid 777, running" in out
-    assert "NOTEBOOK" in out and "LIFETIME LEFT" in out
+    assert "NOTEBOOK" in out and "LIFE LEFT" in out
     assert "My training" in out and URL in out
 
 

@@ -86,3 +86,127 @@ def test_an_item_apprise_cannot_use_is_refused_redacted(
     )
     assert "--notify item 2" in line and "apprise" in line
     assert "TOKEN1234567" not in line
+
+
+# -- messages -------------------------------------------------------------------------------
+
+
+def test_remote_attach_refusal_names_the_flag_and_the_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    line = error_line(capsys, ["run", "--attach", "10.1.2.3:9222"])
+    assert "--allow-remote-attach" in line and "WATCHDOG_ALLOW_REMOTE_ATTACH" in line
+
+
+def test_started_at_in_the_future_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    line = error_line(
+        capsys,
+        [
+            "run",
+            "--once",
+            "--started-at",
+            "2999-01-01T09:00",
+            "https://colab.research.google.com/x",
+        ],
+    )
+    assert "--started-at" in line and "future" in line
+
+
+def test_a_github_page_as_notebook_suggests_the_url_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = "https://github.com/OWNER/REPO/blob/main/x.ipynb"
+    line = error_line(capsys, ["run", "--once", page])
+    assert f"colab-watchdog url {page}" in line
+    assert "https://colab.research.google.com/github/OWNER/REPO/blob/main/x.ipynb" in line
+
+
+def test_status_with_a_directory_as_state_file_is_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    line = error_line(capsys, ["status", "--state-file", str(tmp_path)])
+    assert "--state-file" in line and "directory" in line
+
+
+def warnings_of(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    assert main(["snippet"]) == 0
+    err = capsys.readouterr().err
+    return [line for line in err.splitlines() if line.startswith("colab-watchdog: warning: ")]
+
+
+def test_a_misspelled_variable_gets_one_warning_with_the_closest_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHDOG_NOTEBOKS", "https://colab.research.google.com/drive/x")
+    monkeypatch.setenv("WATCHDOG_USEC", "30000000")  # systemd's, not ours: no warning
+    [line] = warnings_of(capsys)
+    assert "WATCHDOG_NOTEBOKS" in line and "did you mean WATCHDOG_NOTEBOOKS?" in line
+
+
+def test_a_misspelled_variable_in_dotenv_names_the_file_and_line(
+    capsys: pytest.CaptureFixture[str], clean_env: Path
+) -> None:
+    (clean_env / ".env").write_text("WATCHDOG_INTERVAL=30s\nWATCHDOG_INTERVL=30s\n")
+    [line] = warnings_of(capsys)
+    assert ".env line 2" in line and "did you mean WATCHDOG_INTERVAL?" in line
+
+
+def test_an_unparseable_dotenv_line_is_named(
+    capsys: pytest.CaptureFixture[str], clean_env: Path
+) -> None:
+    (clean_env / ".env").write_text("WATCHDOG_INTERVAL=30s\nthis line is not a setting\n")
+    [line] = warnings_of(capsys)
+    assert ".env line 2" in line and "cannot parse" in line
+
+
+# -- status and urls ------------------------------------------------------------------------
+
+
+def test_status_tells_notebooks_with_the_same_title_apart(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.alerts.conftest import FakeClock, tick
+    from tests.alerts.test_monitor import LIMITS, RecordingNotifier
+    from watchdog.adapters.statefile import JsonStateStore
+    from watchdog.daemon.monitor import Monitor
+
+    path = tmp_path / "state.json"
+    clock = FakeClock(datetime.now(UTC).replace(microsecond=0))
+    monitor = Monitor(
+        store=JsonStateStore(path),
+        notifier=RecordingNotifier(),
+        clock=clock,
+        limits=LIMITS,
+        interval=1.0,
+        pid=777,
+    )
+    monitor.on_start()
+    title = "Untitled0.ipynb - Colab with a much longer title than fits"
+    for notebook_id in ("1AAAAbbbbCCCC", "1ZZZZyyyyXXXX"):
+        url = f"https://colab.research.google.com/drive/{notebook_id}"
+        monitor.on_tick(tick(clock.now(), url=url, title=title))
+    monitor.on_sweep(clock.now())
+    assert main(["status", "--state-file", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    rows = [line for line in out.splitlines() if line.startswith("Untitled0")]
+    assert len(rows) == 2
+    assert "1AAAAbbb" in rows[0] and "1ZZZZyyy" in rows[1]
+    assert "[1AAAAbbb] https://colab.research.google.com/drive/1AAAAbbbbCCCC" in out
+
+
+def test_url_turns_a_gist_into_its_colab_link(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["url", "https://gist.github.com/someone/0123abcd"]) == 0
+    assert capsys.readouterr().out == "https://colab.research.google.com/gist/someone/0123abcd\n"
+
+
+def test_notebook_labels_add_a_short_id_only_when_titles_repeat() -> None:
+    from watchdog.core.urls import notebook_labels
+
+    base = "https://colab.research.google.com/drive/"
+    labels = notebook_labels(
+        [(base + "1aaa", "a.ipynb - Colab"), (base + "1bbb", "a.ipynb - Colab"), (base + "1c", "b")]
+    )
+    assert labels == ["a [1aaa]", "a [1bbb]", "b"]

@@ -11,10 +11,16 @@ accepted.
 
 from __future__ import annotations
 
+import difflib
+import io
+import logging
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dotenv.parser import parse_stream
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
@@ -22,6 +28,7 @@ from pydantic_settings import SettingsError
 from watchdog.errors import ConfigError
 from watchdog.settings import (
     ACCEPTED,
+    ENV_PREFIX,
     SECRET_FIELDS,
     FieldConflict,
     FieldValueError,
@@ -31,6 +38,10 @@ from watchdog.settings import (
 )
 
 _MAX_SHOWN = 120
+
+# python-dotenv warns about an unparseable line through stdlib logging, without the file's
+# name; settings_warnings() says it once, with the file and the line.
+logging.getLogger("dotenv.main").setLevel(logging.ERROR)
 
 
 def load_settings(
@@ -52,6 +63,8 @@ def load_settings(
         raise TypeError(f"load_settings: unknown setting(s) {unknown}")
     if env_file is not None:
         _check_env_file(env_file)
+    for warning in settings_warnings(os.environ, env_file):
+        _warn_once(warning)
     names = _source_names(given, flag_names or {}, env_file)
     try:
         return Settings(_env_file=env_file, **given)  # type: ignore[call-arg]
@@ -59,6 +72,46 @@ def load_settings(
         raise ConfigError(_one_line(exc.errors()[0], names)) from None
     except SettingsError as exc:
         raise ConfigError(f"cannot read the settings: {exc}") from None
+
+
+# Variables of the WATCHDOG_ namespace that are not ours: systemd's service watchdog.
+FOREIGN = frozenset({"WATCHDOG_USEC", "WATCHDOG_PID"})
+_warned: set[str] = set()
+
+
+def settings_warnings(environ: Mapping[str, str], env_file: Path | None) -> list[str]:
+    """Warnings about settings that would be silently ignored: a `WATCHDOG_*` name that is no
+    setting (with the closest valid name), in the environment or in `env_file`, and an
+    `env_file` line that python-dotenv cannot parse (by file and line number)."""
+    known = {env_name(field) for field in Settings.model_fields}
+    found: list[tuple[str, str]] = [(key, "the environment") for key in environ]
+    warnings: list[str] = []
+    if env_file is not None and env_file.is_file():
+        shown = str(env_file)
+        text = env_file.read_text(encoding="utf-8")
+        for binding in parse_stream(io.StringIO(text)):
+            if binding.error:
+                line = binding.original.string.strip()
+                warnings.append(
+                    f"{shown} line {binding.original.line}: cannot parse {line[:40]!r} "
+                    "(use NAME=value); the line is ignored"
+                )
+            elif binding.key is not None:
+                found.append((binding.key, f"{shown} line {binding.original.line}"))
+    for key, where in found:
+        upper = key.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known or upper in FOREIGN:
+            continue
+        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.6)
+        fix = f"did you mean {close[0]}?" if close else "see .env.example for the settings"
+        warnings.append(f"{key} ({where}) is not a setting and is ignored: {fix}")
+    return warnings
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        sys.stderr.write(f"colab-watchdog: warning: {message}\n")
 
 
 def _check_env_file(path: Path) -> None:

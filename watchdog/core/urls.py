@@ -5,6 +5,8 @@ validate_notebook_url(" https://colab.research.google.com/drive/1abc ")
 is_colab_host("https://colab.research.google.com/drive/1abc")  -> True
 github_to_colab("https://github.com/OWNER/REPO/blob/main/nb.ipynb")
     -> "https://colab.research.google.com/github/OWNER/REPO/blob/main/nb.ipynb"
+github_to_colab("https://gist.github.com/USER/ID")
+    -> "https://colab.research.google.com/gist/USER/ID"
 split_credentials("http://user:p%40ss@grid:4444/wd/hub")
     -> ("http://grid:4444/wd/hub", "user", "p@ss")
 """
@@ -22,11 +24,12 @@ NOTEBOOK_URL_ACCEPTED = (
 )
 GITHUB_URL_ACCEPTED = (
     "a GitHub notebook link such as https://github.com/OWNER/REPO/blob/BRANCH/path.ipynb "
-    "(or its raw.githubusercontent.com form)"
+    "(or its raw.githubusercontent.com form), or a gist https://gist.github.com/USER/ID"
 )
 
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _RAW_HOST = "raw.githubusercontent.com"
+_GIST_HOST = "gist.github.com"
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
@@ -69,19 +72,59 @@ def is_colab_host(url: str) -> bool:
     return host is not None and host.lower() == COLAB_HOST
 
 
+def short_id(url: str, width: int = 8) -> str:
+    """A short name for a notebook URL, to tell notebooks with the same title apart: its
+    last path segment (a Drive id, a file name without `.ipynb`) cut to `width`
+    characters, or the host when there is no path."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url[:width]
+    segments = [s for s in parts.path.split("/") if s]
+    name = segments[-1] if segments else parts.hostname or url
+    name = name.removesuffix(".ipynb")
+    return name[:width]
+
+
+def notebook_labels(entries: list[tuple[str, str | None]], width: int = 24) -> list[str]:
+    """One readable label per (url, title): the title without Colab's " - Colab" suffix,
+    with `[short id]` when titles repeat or there is none; cut to `width` characters."""
+    titles = [(t or "").removesuffix(" - Colab").removesuffix(".ipynb").strip() for _, t in entries]
+    labels = []
+    for (url, _), title in zip(entries, titles, strict=True):
+        repeated = titles.count(title) > 1 or not title
+        label = f"{title} [{short_id(url)}]".strip() if repeated else title
+        labels.append(label if len(label) <= width else label[: width - 3] + "...")
+    return labels
+
+
+def is_github_host(url: str) -> bool:
+    """True when `url` points at GitHub (github.com, gist.github.com, raw files)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return False
+    return host in _GITHUB_HOSTS or host in (_RAW_HOST, _GIST_HOST)
+
+
 def github_to_colab(text: str) -> str:
     """Return the Colab link that opens the GitHub notebook `text`.
 
     Accepts `https://github.com/OWNER/REPO/blob/BRANCH/path.ipynb` (BRANCH may contain
     slashes; query and fragment are dropped), the `raw.githubusercontent.com/OWNER/REPO/BRANCH/
-    path.ipynb` form, and an existing Colab GitHub link (returned unchanged).
+    path.ipynb` form, a gist `https://gist.github.com/USER/ID` (-> `.../gist/USER/ID`), and an
+    existing Colab GitHub or gist link (returned unchanged).
     Raises ValueError naming the bad text and what is accepted.
     """
     url, parts = _split_http(text, GITHUB_URL_ACCEPTED)
     host = (parts.hostname or "").lower()
     segments = [s for s in parts.path.split("/") if s]
-    if host == COLAB_HOST and segments[:1] == ["github"]:
+    if host == COLAB_HOST and segments[:1] in (["github"], ["gist"]):
         return url
+    if host == _GIST_HOST:
+        if len(segments) < 2 or not all(_NAME.fullmatch(s) for s in segments[:2]):
+            raise ValueError(f"{url!r} is not a gist link: use {GITHUB_URL_ACCEPTED}")
+        return f"https://{COLAB_HOST}/gist/{segments[0]}/{segments[1]}"
     if host in _GITHUB_HOSTS and len(segments) >= 5 and segments[2] == "blob":
         owner, repo, rest = segments[0], segments[1], segments[3:]
     elif host == _RAW_HOST and len(segments) >= 4:

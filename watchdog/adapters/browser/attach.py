@@ -30,7 +30,8 @@ def parse_attach_address(address: str, *, allow_remote: bool) -> tuple[str, int]
         raise ConfigError(
             f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is not a loopback address: the "
             "debugging port gives full control of the browser profile; use 127.0.0.1:PORT "
-            "(an SSH tunnel for a remote machine) or pass --allow-remote-attach"
+            "(an SSH tunnel for a remote machine), or pass --allow-remote-attach "
+            "(WATCHDOG_ALLOW_REMOTE_ATTACH=true)"
         )
     return host, int(port)
 

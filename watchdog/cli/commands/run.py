@@ -28,7 +28,7 @@ from typing import Any
 from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import parse_duration
 from watchdog.core.model import TickResult
-from watchdog.core.urls import is_colab_host
+from watchdog.core.urls import github_to_colab, is_colab_host, is_github_host
 from watchdog.errors import ConfigError, ExitCode
 
 NO_NOTEBOOK = (
@@ -122,20 +122,48 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
-def parse_started_at(text: str | None) -> datetime | None:
-    """--started-at as aware UTC; a time without an offset is taken as local time."""
+def parse_started_at(text: str | None, now: datetime) -> datetime | None:
+    """--started-at as aware UTC; a time without an offset is taken as local time.
+
+    Raises ConfigError for text that is not a timestamp, and for a time after `now` (a
+    runtime cannot have started in the future).
+    """
     if text is None:
         return None
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
         if parsed.tzinfo is None:
             parsed = parsed.astimezone()  # local time, as the user read it off a clock
-        return parsed.astimezone(UTC)
+        parsed = parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ConfigError(
             f"--started-at={text!r} is not a timestamp: use ISO 8601 such as "
             "2026-01-01T09:00 or 2026-01-01T09:00+01:00"
         ) from None
+    if parsed > now + timedelta(minutes=1):  # a minute for clocks read by eye
+        raise ConfigError(
+            f"--started-at={text!r} is in the future (now is "
+            f"{now.astimezone().isoformat(timespec='minutes')}): give when the runtime "
+            "started, or --elapsed 3h20m"
+        )
+    return parsed
+
+
+def refuse_github_pages(urls: list[str]) -> None:
+    """A GitHub (or gist) link is a page about the notebook, not the notebook in Colab:
+    ConfigError suggesting `colab-watchdog url`, with the Colab link when there is one."""
+    for url in urls:
+        if not is_github_host(url):
+            continue
+        try:
+            hint = f"its Colab link is {github_to_colab(url)}"
+        except ValueError:
+            hint = "`colab-watchdog url` turns a GitHub notebook link into its Colab link"
+        raise ConfigError(
+            f"{url} is a GitHub page, not a notebook open in Colab: run "
+            f"`colab-watchdog url {url}` and watch the link it prints",
+            hint=hint,
+        )
 
 
 def parse_elapsed(text: str | None, now: datetime) -> datetime | None:
@@ -160,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
 
-    started_at = parse_started_at(args.started_at) or parse_elapsed(args.elapsed, datetime.now(UTC))
+    now = datetime.now(UTC)
+    started_at = parse_started_at(args.started_at, now) or parse_elapsed(args.elapsed, now)
     context = RunContext(env=dict(os.environ), started_at=started_at, once=args.once)
     settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
     check_notify_urls(settings.notify_urls(), "--notify" if args.notify else "WATCHDOG_NOTIFY")
@@ -171,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
             urls = _attached_colab_tabs(settings.attach_address, settings.allow_remote_attach)
         if not urls:
             raise ConfigError(NO_NOTEBOOK)
+        refuse_github_pages(urls)
         others = [url for url in urls if not is_colab_host(url)]
         if others:
             logger.warning(

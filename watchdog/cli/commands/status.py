@@ -29,6 +29,15 @@ from typing import Any
 from watchdog.errors import ConfigError, ExitCode
 
 STALE_AFTER_INTERVALS = 3
+WIDTH = 80
+
+
+def _title(title: str | None) -> str:
+    return (title or "(untitled)").removesuffix(" - Colab")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
     from watchdog.core.status_report import status_document
 
     path = _state_path(args.state_file)
+    if path.is_dir():
+        source = "--state-file" if args.state_file is not None else "WATCHDOG_STATE_FILE"
+        raise ConfigError(
+            f"{source}={str(path)!r} is a directory: give the daemon's state file, such as "
+            f"{path / 'state.json'}"
+        )
     now = datetime.now(UTC)
     state, problem = JsonStateStore(path).inspect()
     if problem is not None:
@@ -160,6 +175,7 @@ def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
 
 def _table(document: dict[str, Any], freshness: str) -> str:
     from watchdog.core.durations import format_remaining
+    from watchdog.core.urls import short_id
 
     daemon = document["daemon"]
     running = "running" if daemon["running"] else "stopped"
@@ -172,24 +188,29 @@ def _table(document: dict[str, Any], freshness: str) -> str:
     def left(value: float | None) -> str:
         return "-" if value is None else format_remaining(value)
 
-    header = ("NOTEBOOK", "STATE", "LIFETIME LEFT", "IDLE LEFT", "TICKS OK/FAILED", "ALERTS")
+    header = ("NOTEBOOK", "ID", "STATE", "LIFE LEFT", "IDLE LEFT", "OK/FAIL", "ALERTS")
     rows = [header]
     for nb in notebooks:
-        alerts = nb["alerts_sent"]
-        last = alerts[-1]["kind"] if alerts else "-"
         rows.append(
             (
-                str(nb["title"] or nb["url"])[:40],
+                _title(nb["title"]),
+                short_id(str(nb["url"])),
                 str(nb["state"]),
                 left(nb["lifetime_remaining_s"]),
                 left(nb["idle_remaining_s"]),
                 f"{nb['ticks_ok']}/{nb['ticks_failed']}",
-                f"{len(alerts)} (last: {last})" if alerts else "0",
+                str(len(nb["alerts_sent"])),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    # the title column gets what the others leave of 80 columns
+    widths[0] = max(8, min(widths[0], WIDTH - sum(widths[1:]) - 2 * (len(widths) - 1)))
     for row in rows:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = [_cut(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
     lines.append("")
-    lines += [f"{nb['title'] or '(untitled)'}: {nb['url']}" for nb in notebooks]
+    for nb in notebooks:
+        alerts = nb["alerts_sent"]
+        last = f" (last alert: {alerts[-1]['kind']})" if alerts else ""
+        lines.append(f"[{short_id(str(nb['url']))}] {nb['url']}{last}")
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
     colab-watchdog url https://github.com/OWNER/REPO/blob/BRANCH/path.ipynb
     -> https://colab.research.google.com/github/OWNER/REPO/blob/BRANCH/path.ipynb
+    colab-watchdog url https://gist.github.com/USER/ID
+    -> https://colab.research.google.com/gist/USER/ID
 
 Bad input exits 2 with one line saying what is accepted. No network access.
 """
@@ -17,10 +19,10 @@ from watchdog.errors import ConfigError, ExitCode
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "url",
-        help="turn a GitHub notebook link into its Colab link",
+        help="turn a GitHub or gist notebook link into its Colab link",
         description="Print the colab.research.google.com link that opens a notebook hosted "
         "on GitHub (github.com/OWNER/REPO/blob/BRANCH/path.ipynb or its "
-        "raw.githubusercontent.com form).",
+        "raw.githubusercontent.com form) or in a gist (gist.github.com/USER/ID).",
     )
     parser.add_argument("github_url", metavar="GITHUB_URL", help="the notebook's GitHub link")
     parser.set_defaults(handler=run)
