@@ -210,3 +210,47 @@ def test_notebook_labels_add_a_short_id_only_when_titles_repeat() -> None:
         [(base + "1aaa", "a.ipynb - Colab"), (base + "1bbb", "a.ipynb - Colab"), (base + "1c", "b")]
     )
     assert labels == ["a [1aaa]", "a [1bbb]", "b"]
+
+
+def test_a_demo_too_short_for_the_warnings_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for duration in ("0", "10s"):
+        line = error_line(capsys, ["demo", "--duration", duration])
+        assert "--duration" in line and "20s or more" in line
+
+
+@pytest.mark.parametrize(
+    ("duration", "lifetime", "warnings"), [(20, 17, (10, 5)), (30, 25, (15, 8)), (60, 50, (30, 15))]
+)
+def test_demo_limits_scale_with_the_duration(
+    duration: float, lifetime: int, warnings: tuple[int, int]
+) -> None:
+    from watchdog.cli.commands.demo import demo_limits
+
+    limits = demo_limits(duration)
+    assert (limits.lifetime, limits.warn_before) == (lifetime, warnings)
+    assert limits.idle < duration  # the unwatched control idles out within the demo
+
+
+def test_loguru_sinks_are_configured_only_in_cli_logging() -> None:
+    """One log format: only watchdog/cli/logging.py adds or removes loguru sinks, and every
+    command that logs (run, demo, login) goes through its configure_logging."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "watchdog"
+    for path in package.rglob("*.py"):
+        if path == package / "cli" / "logging.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            sink_call = (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "logger"
+                and node.attr in ("add", "remove", "configure")
+            )
+            assert not sink_call, f"{path}:{getattr(node, 'lineno', '?')}: a loguru sink"
+    for command in ("run", "demo", "login"):
+        text = (package / "cli" / "commands" / f"{command}.py").read_text(encoding="utf-8")
+        assert "configure_logging(" in text, command

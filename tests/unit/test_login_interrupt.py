@@ -76,3 +76,27 @@ def test_login_and_run_encrypt_cookies_the_same_way(capsys: pytest.CaptureFixtur
     stores = [arg for arg in browser.command if arg.startswith("--password-store=")]
     assert stores == ["--password-store=basic"]
     assert [f for f in CHROMIUM_FLAGS if f.startswith("--password-store=")] == stores
+
+
+@pytest.mark.usefixtures("login_env")
+def test_login_logs_in_the_one_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """login's log lines look like the daemon's: `YYYY-MM-DD HH:MM:SS | LEVEL   | message`."""
+    import logging
+    import re
+
+    from loguru import logger
+
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    (profile / "SingletonLock").symlink_to("another-host-4242")  # a stale lock: logged
+    try:
+        main(["login"])
+    finally:
+        logger.remove()
+        logger.add(lambda message: sys.stderr.write(message))  # noqa: PLW0108  (of the moment)
+        logging.basicConfig(handlers=[], force=True)  # login intercepted stdlib logging
+    err = capsys.readouterr().err
+    logged = [line for line in err.splitlines() if "profile lock" in line or "stale" in line]
+    assert logged, err
+    one_format = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| (WARNING|INFO   ) \| ")
+    assert all(one_format.match(line) for line in logged), logged

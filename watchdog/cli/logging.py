@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -95,21 +95,25 @@ def configure_logging(
     log_file: Path | None = None,
     json: bool = False,
     secrets: Iterable[str] = (),
+    *,
+    sink: Callable[[str], None] | None = None,
 ) -> None:
     """Replace every loguru sink with stderr (+ `log_file`), redacting `secrets` everywhere.
 
-    Raises ConfigError naming WATCHDOG_LOG_FILE when the log file cannot be opened.
+    `sink` replaces stderr (the demo prints log lines above its live view); the format is
+    the same HUMAN_FORMAT for every command. Raises ConfigError naming WATCHDOG_LOG_FILE
+    when the log file cannot be opened.
     """
     logger.remove()
     logger.configure(patcher=make_redactor(secrets))
     logger.add(
-        sys.stderr,
+        sys.stderr if sink is None else sink,
         level=level,
         format=HUMAN_FORMAT,
         serialize=json,
         diagnose=False,
         backtrace=False,
-        colorize=None,
+        colorize=None if sink is None else False,
     )
     if log_file is not None:
         try:

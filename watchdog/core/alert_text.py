@@ -65,13 +65,20 @@ def render(event: AlertEvent, tz: tzinfo = UTC) -> tuple[str, str]:
         lines.append(f"{what}: {format_remaining(event.remaining_s)}")
     if event.deadline is not None:
         source = _SOURCE_WORDS.get(event.deadline_source or "", "")
-        lines.append(f"Deadline: {iso(event.deadline)} ({readable(event.deadline, tz)})")
+        deadline = event.deadline.replace(microsecond=0)  # to the second
+        lines.append(f"Deadline: {iso(deadline)} ({readable(deadline, tz)})")
         if source:
             lines.append(f"Deadline source: {source}")
     if event.detail:
         lines.append(f"Detail: {event.detail}")
     lines.append(f"What to do: {WHAT_TO_DO[event.kind]}")
     return title, "\n".join(lines)
+
+
+def clock_time(at: datetime, tz: tzinfo = UTC) -> str:
+    """`18:36:05 CET`: the time of day in `tz`, to the second."""
+    local = at.astimezone(tz)
+    return f"{local:%H:%M:%S} {local.tzname() or ''}".strip()
 
 
 def readable(at: datetime, tz: tzinfo = UTC) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from loguru import logger
 
-from watchdog.core.alert_text import render
+from watchdog.core.alert_text import clock_time, render
 from watchdog.core.alerts import (
     AlertEvent,
     NotebookState,
@@ -135,9 +135,11 @@ class Monitor:
         self._save()  # recorded before sending: a crash now loses an alert, never repeats one
         for event in events:
             title, body = render(event, self._tz)
-            logger.bind(alert=event.kind, notebook=event.url).warning(
-                "ALERT {} | {}", title, body.replace("\n", " | ")
+            # One short line (the body, with the URL and what to do, goes to the channels).
+            deadline = (
+                "" if event.deadline is None else f"; ends {clock_time(event.deadline, self._tz)}"
             )
+            logger.bind(alert=event.kind, notebook=event.url).warning("ALERT {}{}", title, deadline)
             try:
                 self._notifier.send(title, body)
             except Exception:

@@ -1,10 +1,11 @@
 """`colab-watchdog demo [--duration 60s]`: the real daemon against the simulated Colab.
 
-Starts the simulated Colab on 127.0.0.1 with accelerated limits (idle timeout 10 s, lifetime
-50 s, a tick every 2 s, warnings 30 s and 15 s before the end), runs the real daemon headless
-on a throw-away profile, and shows a live view: per notebook its state, the daemon's last
-action and the idle / lifetime remaining read from the simulated page itself. A third,
-*unwatched* notebook shows what happens without the watchdog: it idles out after 10 s.
+Starts the simulated Colab on 127.0.0.1 with accelerated limits (idle timeout 10 s, a tick
+every 2 s, and a lifetime scaled to the duration: 50 s of a 60 s demo, with warnings at 60 %
+and 30 % of it before the end), runs the real daemon headless on a throw-away profile, and
+shows a live view: per notebook its state, the daemon's last action and the idle / lifetime
+remaining read from the simulated page itself. A third, *unwatched* notebook shows what
+happens without the watchdog: it idles out after 10 s.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from watchdog.core.durations import parse_duration
+from watchdog.cli.demo_view import LiveView, Row, draw_every
+from watchdog.core.durations import format_duration, parse_duration
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.errors import ConfigError, ExitCode
 
+__all__ = ["DemoBrowser", "DemoListener", "Row", "demo_limits", "run_demo"]
+
 DEFAULT_DURATION = 60.0
-IDLE, LIFETIME, INTERVAL, WARN = 10, 50, 2, "30s,15s"
+MIN_DURATION = 20.0  # the control must idle out and both warnings must fit before the end
+IDLE, INTERVAL = 10, 2
 READ_SIM = (
     "const s = window.__sim; if (!s) return null;"
     "const idleOuts = s.events.filter(e => e.type === 'disconnect' && e.detail === 'idle');"
@@ -32,15 +37,40 @@ READ_SIM = (
 )
 
 
+@dataclass(frozen=True)
+class DemoLimits:
+    idle: int
+    lifetime: int
+    warn_before: tuple[int, int]
+
+
+def demo_limits(duration: float) -> DemoLimits:
+    """The accelerated limits for a demo of `duration` seconds: the lifetime ends at 5/6 of
+    it, warnings at 60 % and 30 % of the lifetime before that end. Raises ConfigError for a
+    duration too short to show them (under MIN_DURATION)."""
+    if duration < MIN_DURATION:
+        raise ConfigError(
+            f"--duration={format_duration(duration)} is too short to show the idle timeout "
+            f"and the warnings: use {format_duration(MIN_DURATION)} or more (default 60s)"
+        )
+    lifetime = round(duration * 5 / 6)
+    return DemoLimits(IDLE, lifetime, (round(lifetime * 0.6), round(lifetime * 0.3)))
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="watch the built-in simulated Colab for a minute",
         description="Run the real daemon headless against a simulated Colab with accelerated "
-        f"limits (idle {IDLE}s, lifetime {LIFETIME}s, tick every {INTERVAL}s) next to an "
-        "unwatched notebook, and show what each one does. Needs chromium + chromedriver.",
+        f"limits (idle {IDLE}s, tick every {INTERVAL}s, a lifetime of 5/6 of the duration) "
+        "next to an unwatched notebook, and show what each one does. Needs chromium + "
+        "chromedriver.",
     )
-    parser.add_argument("--duration", default="60s", help="how long to run (default 60s)")
+    parser.add_argument(
+        "--duration",
+        default="60s",
+        help=f"how long to run (default 60s, at least {MIN_DURATION:.0f}s)",
+    )
     parser.add_argument("--verbose", action="store_true", help="also show every tick's log")
     parser.set_defaults(handler=run)
 
@@ -50,19 +80,8 @@ def run(args: argparse.Namespace) -> int:
         duration = parse_duration(args.duration)
     except ValueError as exc:
         raise ConfigError(f"--duration: {exc}") from None
+    demo_limits(duration)  # refuse a too-short duration before starting anything
     return run_demo(duration=duration, verbose=args.verbose)
-
-
-@dataclass
-class Row:
-    label: str
-    watched: bool
-    state: str = "loading"
-    action: str = "-"
-    idle: float | None = None
-    lifetime: float | None = None
-    idle_outs: int = 0  # disconnects by the idle timer (not by the lifetime limit)
-    read_at: float = 0.0
 
 
 class DemoBrowser:
@@ -141,65 +160,9 @@ class DemoListener:
                 self.rows[result.url].action = "failed: " + result.failure[:40]
 
 
-class LiveView:
-    """One line per notebook, redrawn every second (in place on a terminal)."""
-
-    def __init__(self, rows: dict[str, Row], lock: threading.Lock, out: TextIO) -> None:
-        self.rows, self.lock, self.out = rows, lock, out
-        self.tty = out.isatty()
-        self.drawn = 0
-        self.started = time.monotonic()
-
-    def lines(self) -> list[str]:
-        now = time.monotonic()
-        out = [
-            f"demo: simulated Colab, idle timeout {IDLE}s, lifetime {LIFETIME}s, tick every "
-            f"{INTERVAL}s   [{now - self.started:4.0f}s]",
-            f"  {'NOTEBOOK':<30} {'STATE':<13} {'LAST ACTION':<16} {'IDLE LEFT':>9} "
-            f"{'LIFETIME LEFT':>13} {'IDLED OUT':>9}",
-        ]
-        with self.lock:
-            for row in self.rows.values():
-                age = now - row.read_at if row.read_at else 0.0
-                out.append(
-                    f"  {row.label:<30} {row.state:<13} {row.action:<16} "
-                    f"{_secs(row.idle, age):>9} {_secs(row.lifetime, age):>13} "
-                    f"{row.idle_outs:>9}"
-                )
-        return out
-
-    def draw(self) -> None:
-        lines = self.lines()
-        if self.tty:
-            if self.drawn:
-                self.out.write(f"\x1b[{self.drawn}F\x1b[J")
-            self.drawn = len(lines)
-        self.out.write("\n".join(lines) + "\n")
-        self.out.flush()
-
-    def log_sink(self, message: Any) -> None:
-        """A loguru sink printing log lines above the live view."""
-        if self.tty and self.drawn:
-            self.out.write(f"\x1b[{self.drawn}F\x1b[J")
-            self.drawn = 0
-        self.out.write(str(message))
-        if self.tty:
-            self.draw()
-        else:
-            self.out.flush()
-
-
-def _secs(value: float | None, age: float) -> str:
-    if value is None:
-        return "-"
-    return f"{max(0.0, float(value) - age):.0f}s"
-
-
 def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = None) -> int:
     """Run the demo for `duration` seconds; returns 0 (130 on Ctrl+C)."""
     import os
-
-    from loguru import logger
 
     from watchdog.adapters.browser import SeleniumBrowser
     from watchdog.adapters.clock import SystemClock
@@ -209,26 +172,27 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
     from watchdog.cli.signals import from_keyboard, stop_on_signals
     from watchdog.sim import SimServer
 
+    limits = demo_limits(duration)
     out = out or sys.stdout
     lock = threading.Lock()
     with SimServer() as sim, tempfile.TemporaryDirectory(prefix="colab-watchdog-demo-") as tmp:
-        limits = {"idle": IDLE, "lifetime": LIFETIME}
+        page = {"idle": limits.idle, "lifetime": limits.lifetime}
         watched = {
-            sim.page_url("modern", era=2025, title="modern.ipynb", **limits): "modern (2025)",
-            sim.page_url("classic", era=2019, lang="es", title="clasico.ipynb", **limits): (
+            sim.page_url("modern", era=2025, title="modern.ipynb", **page): "modern (2025)",
+            sim.page_url("classic", era=2019, lang="es", title="clasico.ipynb", **page): (
                 "classic (2019, es)"
             ),
         }
-        control = sim.page_url("control", era=2025, title="control.ipynb", **limits)
-        rows = {url: Row(label + ", watched", True) for url, label in watched.items()}
-        rows[control] = Row("control, NOT watched", False)
+        control = sim.page_url("control", era=2025, title="control.ipynb", **page)
+        rows = {url: Row(label, True) for url, label in watched.items()}
+        rows[control] = Row("control, unwatched", False)
         settings = load_settings(
             {
                 "notebooks": list(watched),
                 "interval": INTERVAL,
-                "idle_timeout": IDLE,
-                "max_lifetime": LIFETIME,
-                "warn_before": WARN,
+                "idle_timeout": limits.idle,
+                "max_lifetime": limits.lifetime,
+                "warn_before": list(limits.warn_before),
                 "reconnect": False,
                 "browser": "launch",
                 "headless": True,
@@ -240,17 +204,14 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             },
             env_file=None,
         )
-        view = LiveView(rows, lock, out)
-        configure_logging("INFO" if verbose else "WARNING", None, False, settings.secrets())
-        logger.remove()
-        logger.add(
-            view.log_sink,
-            level="INFO" if verbose else "WARNING",
-            format="{time:HH:mm:ss} {level: <7} {message}",
-            colorize=False,
-            diagnose=False,
-            backtrace=False,
+        first, second = limits.warn_before
+        heading = (
+            f"demo: idle {limits.idle}s, lifetime {limits.lifetime}s, warnings "
+            f"{first}s and {second}s before, tick {INTERVAL}s"
         )
+        view = LiveView(rows, lock, out, heading)
+        level = "INFO" if verbose else "WARNING"
+        configure_logging(level, None, False, settings.secrets(), sink=view.log_sink)
 
         browsers: list[DemoBrowser] = []
 
@@ -270,31 +231,29 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
             browser_factory=factory,
         )
         timer = threading.Timer(duration, stop.set)
-        drawer = threading.Thread(target=_draw_every_second, args=(view, stop), daemon=True)
-        with stop_on_signals(stop) as received:
+        with stop_on_signals(stop) as received, view:
+            drawer = None
+            if not view.tty:
+                drawer = threading.Thread(target=draw_every, args=(view, stop), daemon=True)
+                drawer.start()
             timer.start()
-            drawer.start()
             try:
                 daemon.run()
             finally:
                 timer.cancel()
                 stop.set()
-                drawer.join(timeout=2)
-        view.draw()
+                if drawer is not None:
+                    drawer.join(timeout=2)
         with lock:
-            control_row = rows[control]
-            kept = [r for r in rows.values() if r.watched and r.idle_outs == 0]
-        out.write(
-            f"\nwatched notebooks that never idled out: {len(kept)} of {len(watched)}; "
-            f"the unwatched one idled out {control_row.idle_outs} time(s). "
-            f"(At {LIFETIME}s every runtime reaches its lifetime, as Colab's does at 12 h: "
-            "the watchdog warns before, it never extends it.)\n"
-        )
+            idled = rows[control].idle_outs
+            kept = sum(r.watched and r.idle_outs == 0 for r in rows.values())
+        for line in (
+            "",
+            f"watched notebooks that never idled out: {kept} of {len(watched)}",
+            f"the unwatched one idled out {idled} time(s)",
+            f"At {limits.lifetime}s every runtime reaches its lifetime, as Colab's does at",
+            "12 h: the watchdog warns before, it never extends it.",
+        ):
+            view.print(line)
         shutdown_logging()
         return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
-
-
-def _draw_every_second(view: LiveView, stop: threading.Event) -> None:
-    period = 1.0 if view.tty else 10.0
-    while not stop.wait(period):
-        view.draw()

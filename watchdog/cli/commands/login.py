@@ -23,6 +23,8 @@ from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
 if TYPE_CHECKING:
     import psutil
 
+    from watchdog.settings import Settings
+
 LOGIN_URL = "https://accounts.google.com/ServiceLogin?continue=https://colab.research.google.com/"
 NO_DISPLAY = (
     "no display available (DISPLAY and WAYLAND_DISPLAY are unset): `login` opens a browser "
@@ -83,12 +85,22 @@ def _children(process: object) -> list[psutil.Process]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary
-    from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
     from watchdog.cli.config import load_settings
-    from watchdog.paths import current_host
+    from watchdog.cli.logging import configure_logging, shutdown_logging
 
     settings = load_settings({})
+    configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
+    try:
+        return _login(settings)
+    finally:
+        shutdown_logging()
+
+
+def _login(settings: Settings) -> int:
+    from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary
+    from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
+    from watchdog.paths import current_host
+
     host = current_host()
     if not has_display(host.env, host.platform):
         raise ConfigError(NO_DISPLAY)
