@@ -68,7 +68,7 @@ def run_all(quick: bool) -> dict[str, Any]:
 
 
 def table(r: dict[str, Any]) -> str:
-    """The Markdown table of the README's Benchmarks section."""
+    """The Markdown table of docs/benchmarks.md."""
     t, s, f, c, a = r["tick"], r["startup"], r["footprint"], r["cpu"], r["alerts"]
     rows: list[tuple[str, str, str, str]] = [
         (

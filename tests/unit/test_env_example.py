@@ -55,8 +55,8 @@ def test_listed_values_are_the_defaults(clean_env: Path) -> None:
             assert getattr(parsed, field) == getattr(defaults, field), name
 
 
-def test_readme_settings_table_lists_every_variable_with_its_default() -> None:
-    readme = (EXAMPLE.parent / "README.md").read_text(encoding="utf-8")
+def test_settings_reference_lists_every_variable_with_its_default() -> None:
+    readme = (EXAMPLE.parent / "docs" / "settings.md").read_text(encoding="utf-8")
     rows = {
         match.group(1): match.group(2)
         for match in re.finditer(r"^\| `(WATCHDOG_[A-Z_]+)` \| ([^|]*) \|", readme, re.MULTILINE)
