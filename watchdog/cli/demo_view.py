@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
 from rich.console import Console
@@ -19,17 +18,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-
-@dataclass
-class Row:
-    label: str
-    watched: bool
-    state: str = "loading"
-    action: str = "-"
-    idle: float | None = None
-    lifetime: float | None = None
-    idle_outs: int = 0  # disconnects by the idle timer (not by the lifetime limit)
-    read_at: float = 0.0
+if TYPE_CHECKING:
+    from watchdog.cli.commands.demo import Row
 
 
 class LiveView:

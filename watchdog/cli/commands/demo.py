@@ -18,12 +18,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from watchdog.cli.demo_view import LiveView, Row, draw_every
 from watchdog.core.durations import format_duration, parse_duration
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.errors import ConfigError, ExitCode
+
+if TYPE_CHECKING:
+    from watchdog.cli.demo_view import LiveView
+    from watchdog.settings import Settings
 
 __all__ = ["DemoBrowser", "DemoListener", "Row", "demo_limits", "run_demo"]
 
@@ -35,6 +38,18 @@ READ_SIM = (
     "const idleOuts = s.events.filter(e => e.type === 'disconnect' && e.detail === 'idle');"
     "return [s.state, s.idleRemaining(), s.lifetimeRemaining(), idleOuts.length];"
 )
+
+
+@dataclass
+class Row:
+    label: str
+    watched: bool
+    state: str = "loading"
+    action: str = "-"
+    idle: float | None = None
+    lifetime: float | None = None
+    idle_outs: int = 0  # disconnects by the idle timer (not by the lifetime limit)
+    read_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
     from watchdog.adapters.browser import SeleniumBrowser
     from watchdog.adapters.clock import SystemClock
     from watchdog.cli.compose import RunContext, build_daemon
-    from watchdog.cli.config import load_settings
+    from watchdog.cli.demo_view import LiveView, draw_every
     from watchdog.cli.logging import configure_logging, shutdown_logging
     from watchdog.cli.signals import from_keyboard, stop_on_signals
     from watchdog.sim import SimServer
@@ -186,24 +201,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
         control = sim.page_url("control", era=2025, title="control.ipynb", **page)
         rows = {url: Row(label, True) for url, label in watched.items()}
         rows[control] = Row("control, unwatched", False)
-        settings = load_settings(
-            {
-                "notebooks": list(watched),
-                "interval": INTERVAL,
-                "idle_timeout": limits.idle,
-                "max_lifetime": limits.lifetime,
-                "warn_before": list(limits.warn_before),
-                "reconnect": False,
-                "browser": "launch",
-                "headless": True,
-                "profile_dir": Path(tmp) / "profile",
-                "state_file": Path(tmp) / "state.json",
-                "notify": [],
-                "notebooks_per_session": 0,
-                "log_file": None,
-            },
-            env_file=None,
-        )
+        settings = _settings(list(watched), limits, Path(tmp))
         first, second = limits.warn_before
         heading = (
             f"demo: idle {limits.idle}s, lifetime {limits.lifetime}s, warnings "
@@ -244,16 +242,48 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
                 stop.set()
                 if drawer is not None:
                     drawer.join(timeout=2)
-        with lock:
-            idled = rows[control].idle_outs
-            kept = sum(r.watched and r.idle_outs == 0 for r in rows.values())
-        for line in (
-            "",
-            f"watched notebooks that never idled out: {kept} of {len(watched)}",
-            f"the unwatched one idled out {idled} time(s)",
-            f"At {limits.lifetime}s every runtime reaches its lifetime, as Colab's does at",
-            "12 h: the watchdog warns before, it never extends it.",
-        ):
-            view.print(line)
+        _summary(view, rows, lock, control, limits)
         shutdown_logging()
         return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
+
+
+def _settings(urls: list[str], limits: DemoLimits, tmp: Path) -> Settings:
+    """The demo's Settings: accelerated limits, headless launch on a throw-away profile,
+    no alert channel, no .env."""
+    from watchdog.cli.config import load_settings
+
+    return load_settings(
+        {
+            "notebooks": urls,
+            "interval": INTERVAL,
+            "idle_timeout": limits.idle,
+            "max_lifetime": limits.lifetime,
+            "warn_before": list(limits.warn_before),
+            "reconnect": False,
+            "browser": "launch",
+            "headless": True,
+            "profile_dir": tmp / "profile",
+            "state_file": tmp / "state.json",
+            "notify": [],
+            "notebooks_per_session": 0,
+            "log_file": None,
+        },
+        env_file=None,
+    )
+
+
+def _summary(
+    view: LiveView, rows: dict[str, Row], lock: threading.Lock, control: str, limits: DemoLimits
+) -> None:
+    with lock:
+        idled = rows[control].idle_outs
+        watched = [r for r in rows.values() if r.watched]
+        kept = sum(r.idle_outs == 0 for r in watched)
+    for line in (
+        "",
+        f"watched notebooks that never idled out: {kept} of {len(watched)}",
+        f"the unwatched one idled out {idled} time(s)",
+        f"At {limits.lifetime}s every runtime reaches its lifetime, as Colab's does at",
+        "12 h: the watchdog warns before, it never extends it.",
+    ):
+        view.print(line)
