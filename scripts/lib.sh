@@ -87,6 +87,8 @@ install_if_changed() {
     say "installing colab-watchdog into $VENV"
     "$VENV/bin/python" -m pip install -q .
     printf '%s\n' "$stamp" > "$stamp_file"
+    # This replaced scripts/test's editable install: make it reinstall next time.
+    rm -f "$VENV/.colab-watchdog-test-installed"
 }
 
 # Exit status 0 when a notebook is configured (URL arguments, WATCHDOG_NOTEBOOKS in the

@@ -155,8 +155,11 @@ def test_install_runs_only_when_the_project_changed(tmp_path: Path) -> None:
     def pip_calls() -> int:
         return sum(line.startswith("pip ") for line in log.read_text().splitlines())
 
+    test_stamp = venv / ".colab-watchdog-test-installed"  # scripts/test's editable install
+    test_stamp.touch()
     assert lib_call(project, venv, "install_if_changed") == 0
     assert pip_calls() == 1
+    assert not test_stamp.exists(), "scripts/test must reinstall its editable install"
     assert lib_call(project, venv, "install_if_changed") == 0
     assert pip_calls() == 1, "nothing changed: no second install"
     (project / "watchdog" / "a.py").write_text("A = 2\n")
