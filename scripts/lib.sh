@@ -96,7 +96,8 @@ install_if_changed() {
 # that do not load count as configured, so `colab-watchdog run` reports what is wrong.
 notebook_configured() {
     [ "$#" -gt 0 ] && return 0
-    "$VENV/bin/python" - <<'PY'
+    local warnings status=0
+    warnings="$("$VENV/bin/python" - 2>&1 >/dev/null <<'PY'
 import sys
 
 from watchdog.cli.config import load_settings
@@ -108,4 +109,11 @@ except ConfigError:
     sys.exit(0)
 sys.exit(0 if settings.notebooks or settings.browser == "attach" else 1)
 PY
+)" || status=$?
+    # Shown only when the demo starts (a misspelled WATCHDOG_NOTEBOOKS is the likely why);
+    # otherwise `colab-watchdog run` repeats them itself.
+    if [ "$status" -ne 0 ] && [ -n "$warnings" ]; then
+        printf '%s\n' "$warnings" >&2
+    fi
+    return "$status"
 }

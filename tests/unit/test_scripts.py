@@ -183,6 +183,22 @@ def test_notebook_configured_reads_arguments_environment_and_dotenv(tmp_path: Pa
     assert lib_call(tmp_path, venv, "notebook_configured") == 0
 
 
+def test_notebook_configured_shows_why_the_demo_starts(tmp_path: Path) -> None:
+    venv, _ = fake_venv(tmp_path)
+    env = {**clean_env(), "WATCHDOG_NOTEBOKS": "https://colab.research.google.com/drive/x"}
+    done = subprocess.run(
+        ["bash", "-c", f". {ROOT}/scripts/lib.sh && notebook_configured"],
+        cwd=tmp_path,
+        env={**env, "VENV": str(venv)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "did you mean WATCHDOG_NOTEBOOKS?" in done.stderr
+
+
 def test_scripts_run_starts_the_demo_only_when_nothing_is_configured(tmp_path: Path) -> None:
     if (ROOT / ".env").exists():
         pytest.skip("this checkout has a .env; scripts/run reads it")

@@ -49,13 +49,16 @@ def load_settings(
     *,
     flag_names: dict[str, str] | None = None,
     env_file: Path | None = Path(".env"),
+    warn: bool = True,
 ) -> Settings:
     """Build the Settings from flags (`overrides`), the environment, `.env` and defaults.
 
     `flag_names` maps a field to the flag that set it when it is not `--field-name`
     (for example {"browser": "--attach"}). `env_file` is read relative to the working directory;
-    None skips it. Raises ConfigError with a one-line message for any bad or inconsistent value,
-    and for a `.env` that exists but cannot be read.
+    None skips it. With `warn`, a misspelled `WATCHDOG_*` name or an unparseable `.env` line
+    gets one warning on stderr (see settings_warnings). Raises ConfigError with a one-line
+    message for any bad or inconsistent value, and for a `.env` that exists but cannot be
+    read.
     """
     given = {key: value for key, value in (overrides or {}).items() if value is not None}
     unknown = sorted(set(given) - set(Settings.model_fields))
@@ -63,7 +66,7 @@ def load_settings(
         raise TypeError(f"load_settings: unknown setting(s) {unknown}")
     if env_file is not None:
         _check_env_file(env_file)
-    for warning in settings_warnings(os.environ, env_file):
+    for warning in settings_warnings(os.environ, env_file) if warn else []:
         _warn_once(warning)
     names = _source_names(given, flag_names or {}, env_file)
     try:
