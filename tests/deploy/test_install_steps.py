@@ -91,7 +91,9 @@ def test_the_dockerfile_installs_through_the_shared_script() -> None:
     script = (ROOT / "docker" / "install.sh").read_text()
     assert re.search(r"^\s+apt_install_missing chromium chromium-driver$", script, re.M)
     ci = (ROOT / "scripts" / "test").read_text()
-    ci_line = next(line for line in ci.splitlines() if line.startswith("apt_install_missing "))
+    ci_line = next(
+        line.strip() for line in ci.splitlines() if line.strip().startswith("apt_install_missing ")
+    )
     assert {"chromium", "chromium-driver"} <= set(ci_line.split()[1:])
 
 
