@@ -20,8 +20,11 @@
  *     captcha: bool,                     a reCAPTCHA is showing: nothing was touched
  *     probe: str,                        which probe read the state, e.g. "2025:shadow/sparkline"
  *     remaining_estimate_s: number | null,   from "may last up to X hours Y minutes"
- *     error: null | str
+ *     error: null | str,
+ *     signed_out: bool                   a Google sign-in page or Colab's signed-out page
  *   }
+ *
+ *   cwSignInPage() -> bool               the same sign-in test alone, for any page
  *
  * Rules: state is read structurally first (usage sparkline / meter, `tooltiptext`, shadow-root
  * layout of each Colab era), by localized label text second, and by the undocumented
@@ -75,12 +78,20 @@ const CW_SELECTORS = {
   notebookContent: ".cell, .outputview, .output",
 };
 
+/* Signed out, by structure: Google's sign-in form (its identifier field), or a shown link
+ * to Google's sign-in (Colab's signed-out page) on a page that is not connected. */
+const CW_SIGN_IN = {
+  form: "input[type=email][name=identifier], input#identifierId",
+  link: "a[href^='https://accounts.google.com/ServiceLogin'], " +
+    "a[href^='https://accounts.google.com/signin'], a[href^='https://accounts.google.com/v3/signin']",
+};
+
 const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
 
 function colabWatchdogTick(options) {
   const status = {
     state: "unknown", busy: null, acted: "none", dialog: null, captcha: false,
-    probe: "none", remaining_estimate_s: null, error: null,
+    probe: "none", remaining_estimate_s: null, error: null, signed_out: false,
   };
   try {
     cwRunTick(cwContext(options || {}), status);
@@ -109,6 +120,7 @@ function cwRunTick(ctx, status) {
   status.probe = reading.probe;
   status.busy = cwBusy(ctx);
   status.remaining_estimate_s = cwEstimate(ctx);
+  status.signed_out = status.state !== "connected" && cwSignInPage();
   const dialog = cwMainDialog(ctx);
   if (status.captcha) {
     // A human must act: report what is showing, touch nothing, make no activity.
@@ -134,6 +146,13 @@ function cwActOnState(ctx, reading, status) {
     cwClick(reading.button);
     status.acted = "reconnect";
   }
+}
+
+function cwSignInPage() {
+  if (location.hostname === "accounts.google.com") return true;
+  if (document.querySelector(CW_SIGN_IN.form)) return true;
+  return Array.from(document.querySelectorAll(CW_SIGN_IN.link))
+    .some((a) => cwShown(a) && !a.closest(CW_SELECTORS.notebookContent));
 }
 
 /* ---------- deep DOM: open shadow roots, depth-bounded ---------- */

@@ -71,13 +71,17 @@ def browser_config(settings: Settings, env: Mapping[str, str], session: int = 1)
     )
 
 
-def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> list[TickListener]:
-    """Every TickListener of a `run`, in call order."""
+def build_listeners(
+    settings: Settings, context: RunContext, clock: Clock, urls: Sequence[str] = ()
+) -> list[TickListener]:
+    """Every TickListener of a `run`, in call order; `urls` are the watched notebooks."""
     listeners: list[TickListener] = []
     if not context.once:  # --once is a self-test: no alerts, no state-file writes
         from watchdog.cli.alerting import build_monitor
 
-        listeners.append(build_monitor(settings, clock, started_at=context.started_at))
+        listeners.append(
+            build_monitor(settings, clock, started_at=context.started_at, watched=urls)
+        )
     notify_socket = context.env.get("NOTIFY_SOCKET")
     if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
         from watchdog.adapters.systemd import SystemdNotifier
@@ -122,7 +126,7 @@ def build_daemon(
         (factory(browser_config(settings, context.env, n), f"session {n}"), group)
         for n, group in enumerate(groups, start=1)
     ]
-    listeners = [*build_listeners(settings, context, clock), *extra_listeners]
+    listeners = [*build_listeners(settings, context, clock, urls), *extra_listeners]
     config = DaemonConfig(interval=settings.interval, options=engine_options(settings))
     return Daemon(sessions, config, clock=clock, listeners=listeners, stop_event=stop_event)
 

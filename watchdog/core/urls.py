@@ -9,6 +9,9 @@ github_to_colab("https://gist.github.com/USER/ID")
     -> "https://colab.research.google.com/gist/USER/ID"
 split_credentials("http://user:p%40ss@grid:4444/wd/hub")
     -> ("http://grid:4444/wd/hub", "user", "p@ss")
+is_sign_in_url("https://accounts.google.com/v3/signin/identifier?continue=...")  -> True
+place("https://accounts.google.com/ServiceLogin?continue=...")
+    -> "https://accounts.google.com/ServiceLogin"
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ GITHUB_URL_ACCEPTED = (
     "a GitHub notebook link such as https://github.com/OWNER/REPO/blob/BRANCH/path.ipynb "
     "(or its raw.githubusercontent.com form), or a gist https://gist.github.com/USER/ID"
 )
+
+# Where Google sends a signed-out browser. The simulated Colab's sign-in page is recognised by
+# its structure instead (see js/engine.js cwSignInPage), as the real page is too.
+SIGN_IN_HOSTS = frozenset({"accounts.google.com"})
+PLACE_LIMIT = 200
 
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _RAW_HOST = "raw.githubusercontent.com"
@@ -148,3 +156,26 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
         return url, None, None
     user, _, password = userinfo.partition(":")
     return f"{scheme}://{address}", unquote(user), unquote(password)
+
+
+def is_sign_in_url(url: str) -> bool:
+    """True when `url` is on Google's sign-in host (accounts.google.com)."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return False
+    return host is not None and host.lower() in SIGN_IN_HOSTS
+
+
+def place(url: str) -> str:
+    """Where a tab went, for people: the address without query, fragment or credentials
+    (a sign-in page's `continue=` parameter is long and says nothing new), capped."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return url[:PLACE_LIMIT]
+    if not parts.scheme or not host:
+        return url[:PLACE_LIMIT]
+    return f"{parts.scheme}://{host}{port}{parts.path}"[:PLACE_LIMIT]

@@ -34,13 +34,14 @@ from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_
 from watchdog.adapters.browser.translate import connection_reason, translating
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
-from watchdog.core.urls import split_credentials
+from watchdog.core.urls import is_sign_in_url, place, split_credentials
 from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
     ConfigError,
     PageScriptError,
     PageUnreachable,
+    SignedOut,
     TabLost,
 )
 
@@ -50,7 +51,7 @@ ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
 # otherwise the script returns the address alone for Python to check (same_notebook).
 TICK_CALL = """
 const cwHref = location.href;
-if (cwHref !== arguments[1]) return {href: cwHref};
+if (cwHref !== arguments[1]) return {href: cwHref, signedOut: cwSignInPage()};
 return {href: cwHref, title: document.title, status: colabWatchdogTick(arguments[0])};
 """
 
@@ -350,10 +351,15 @@ class SeleniumBrowser:
             self._switch(driver, handle)
         return driver
 
-    def _check_href(self, url: str, current: object) -> str:
-        """`current` (the tab's address) if it still shows the notebook, else TabLost."""
+    def _check_href(self, url: str, current: object, signed_out: object = False) -> str:
+        """`current` (the tab's address) if it still shows the notebook, else TabLost
+        (SignedOut when it is a sign-in page: `signed_out` is the page's own verdict)."""
         if not isinstance(current, str) or not same_notebook(current, url):
-            raise TabLost(f"the tab of {url} navigated away to {current}")
+            landed = current if isinstance(current, str) else None
+            if signed_out is True or (landed is not None and is_sign_in_url(landed)):
+                where = place(landed or "")
+                raise SignedOut(f"the tab of {url} landed on a sign-in page {where}", landed=landed)
+            raise TabLost(f"the tab of {url} navigated away to {current}", landed=landed)
         self._hrefs[url] = current
         return current
 
@@ -418,7 +424,7 @@ class SeleniumBrowser:
                 raise PageScriptError(f"tick result for {url} is not an object: {raw!r:.80}")
             if "status" in raw:
                 break
-            self._check_href(url, raw.get("href"))
+            self._check_href(url, raw.get("href"), raw.get("signedOut"))
         else:
             raise TabLost(f"the tab of {url} keeps changing its address")
         try:

@@ -10,8 +10,8 @@ Docker a missing setting must not look like success); in attach mode it watches 
 tab of the attached browser instead. `./scripts/run` starts the demo when nothing is configured.
 
 `--once` ticks every notebook once and prints a JSON array, one object per notebook:
-    {"url": str, "title": str|null, "status": {engine status, see js/engine.js}|null,
-     "error": str|null}
+    {"url": str, "title": str|null, "state": engine state|"signed-out"|"unreachable",
+     "status": {engine status, see js/engine.js}|null, "error": str|null}
 and exits 0 when every notebook was reachable and its state known (not "unknown"), else 1.
 It is the selector self-test to run after Colab changes its page.
 """
@@ -242,13 +242,18 @@ def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
 
 
 def once_json(result: TickResult) -> dict[str, Any]:
-    """One notebook's `--once` object: url, title, status (engine JSON or null), error."""
+    """One notebook's `--once` object: url, title, state, status (engine JSON or null), error."""
     error = result.failure
-    if error is None and result.status is not None:
-        error = result.status.error
+    status = result.status
+    if error is None and status is not None:
+        error = status.error
+    state: str = "unreachable" if status is None else status.state
+    if result.signed_out or (status is not None and status.signed_out):
+        state = "signed-out"
     return {
         "url": result.url,
         "title": result.title,
+        "state": state,
         "status": None if result.status is None else result.status.to_json(),
         "error": error,
     }
@@ -263,5 +268,5 @@ def _print_once(results: list[TickResult], secrets: list[str]) -> int:
         if obj["error"]:
             obj["error"] = redact(obj["error"], fragments)
     print(json.dumps(objects, indent=2, ensure_ascii=False))
-    known = all(r.status is not None and r.status.state != "unknown" for r in results)
+    known = all(obj["state"] not in ("unknown", "unreachable", "signed-out") for obj in objects)
     return ExitCode.OK if results and known else ExitCode.FAILURE
