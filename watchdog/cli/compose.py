@@ -39,11 +39,17 @@ class RunContext:
 
 
 def engine_options(settings: Settings) -> dict[str, Any]:
-    """The `options` argument of colabWatchdogTick (see js/engine.js)."""
+    """The `options` argument of colabWatchdogTick (see js/engine.js).
+
+    In attach mode a person uses the browser: a panel open there is theirs (the engine never
+    opens one), so the engine leaves panels alone. Elsewhere nobody does, and a panel left
+    open came from an older tool.
+    """
     return {
         "reconnect": settings.reconnect,
         "selectors": settings.selector_map(),
         "maxDepth": ENGINE_MAX_DEPTH,
+        "closePanels": settings.browser != "attach",
     }
 
 
