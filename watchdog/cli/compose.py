@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,28 @@ def browser_config(settings: Settings, env: Mapping[str, str], session: int = 1)
         allow_driver_download=settings.allow_driver_download,
         env=dict(env),
     )
+
+
+def hold_run_locks(
+    settings: Settings, urls: Sequence[str], context: RunContext, stack: ExitStack
+) -> None:
+    """Take the locks a run holds for its life (released by `stack`, or by the OS when the
+    process ends, even by SIGKILL): the state file's (not for `--once`, which writes no
+    state) and, in launch mode, each session's browser profile's. ConfigError (exit 2)
+    naming the other process's pid when one is taken."""
+    if not context.once:
+        from watchdog.adapters.statefile import JsonStateStore
+
+        stack.callback(JsonStateStore(settings.state_file).hold_lock().release)
+    if settings.browser != "launch":
+        return
+    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
+
+    sessions = len(split_notebooks(urls, settings.notebooks_per_session))
+    for n in range(1, max(sessions, 1) + 1):
+        profile = browser_config(settings, context.env, n).profile_dir
+        assert profile is not None
+        stack.callback(hold_profile_lock(ensure_profile_dir(profile)).release)
 
 
 def build_listeners(

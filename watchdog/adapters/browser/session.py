@@ -178,7 +178,7 @@ class SeleniumBrowser:
             assert profile is not None
             if binary:
                 options.binary_location = binary
-            clean_stale_locks(profile)
+            clean_stale_locks(profile, end_orphans=True)  # under the profile lock (CLI)
             options.add_argument(f"--user-data-dir={profile}")
         else:
             assert self._attach is not None

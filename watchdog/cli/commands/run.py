@@ -22,8 +22,9 @@ import argparse
 import json
 import os
 import threading
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import parse_duration
@@ -35,6 +36,10 @@ NO_NOTEBOOK = (
     "no notebook to watch: give URL arguments or set WATCHDOG_NOTEBOOKS (or use --attach "
     "to adopt the Colab tabs of your browser; `colab-watchdog demo` shows it working)"
 )
+
+if TYPE_CHECKING:
+    from watchdog.daemon.loop import Daemon
+    from watchdog.settings import Settings
 
 FLAG_NAMES = {
     "notebooks": "URL",
@@ -184,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
     from loguru import logger
 
     from watchdog.cli.alerting import check_notify_urls
-    from watchdog.cli.compose import RunContext, build_daemon
+    from watchdog.cli.compose import RunContext, build_daemon, hold_run_locks
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
 
@@ -208,21 +213,29 @@ def run(args: argparse.Namespace) -> int:
                 ", ".join(others),
             )
         stop = threading.Event()
-        daemon = build_daemon(settings, urls, stop_event=stop, context=context)
-        if args.once:
-            return _print_once(daemon.run_once(), settings.secrets())
-        with stop_on_signals(stop) as received:
-            logger.info(
-                "watching {} notebook(s) every {}s in {} mode",
-                len(urls),
-                settings.interval,
-                settings.browser,
-            )
-            daemon.run()
-        logger.info("stopped")
-        return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
+        with ExitStack() as locks:
+            hold_run_locks(settings, urls, context, locks)
+            daemon = build_daemon(settings, urls, stop_event=stop, context=context)
+            if args.once:
+                return _print_once(daemon.run_once(), settings.secrets())
+            return _run_daemon(daemon, stop, settings, urls)
     finally:
         shutdown_logging()
+
+
+def _run_daemon(daemon: Daemon, stop: threading.Event, settings: Settings, urls: list[str]) -> int:
+    from loguru import logger
+
+    with stop_on_signals(stop) as received:
+        logger.info(
+            "watching {} notebook(s) every {}s in {} mode",
+            len(urls),
+            settings.interval,
+            settings.browser,
+        )
+        daemon.run()
+    logger.info("stopped")
+    return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
 
 
 def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
