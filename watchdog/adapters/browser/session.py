@@ -10,7 +10,6 @@ import contextlib
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import psutil
 from loguru import logger
@@ -32,6 +31,7 @@ from watchdog.adapters.browser.driver import (
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import connection_reason, translating
+from watchdog.core import urls
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
 from watchdog.core.urls import is_sign_in_url, place, split_credentials
@@ -68,16 +68,9 @@ class _PinnedService(Service):
 
 
 def same_notebook(current: str, wanted: str) -> bool:
-    """True when the tab at `current` still shows the notebook `wanted`.
-
-    Host and path must match; every query parameter of `wanted` must be present (Colab may
-    add its own, e.g. authuser); scheme and fragment are ignored.
-    """
-    c, w = urlsplit(current), urlsplit(wanted)
-    if (c.netloc.lower(), c.path.rstrip("/")) != (w.netloc.lower(), w.path.rstrip("/")):
-        return False
-    have = set(parse_qsl(c.query, keep_blank_values=True))
-    return set(parse_qsl(w.query, keep_blank_values=True)) <= have
+    """True when the tab at `current` still shows the notebook `wanted` (both normalised the
+    way a browser rewrites addresses; see watchdog.core.urls.same_notebook)."""
+    return urls.same_notebook(current, wanted)
 
 
 class SeleniumBrowser:
