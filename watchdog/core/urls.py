@@ -39,6 +39,7 @@ GITHUB_URL_ACCEPTED = (
 # its structure instead (see js/engine.js cwSignInPage), as the real page is too.
 SIGN_IN_HOSTS = frozenset({"accounts.google.com"})
 PLACE_LIMIT = 200
+MAX_URL_LENGTH = 8192  # one bad value must not write megabytes of errors
 # Query parameters Colab adds or drops by itself: never a sign that the tab navigated away.
 COLAB_OWN_PARAMS = frozenset({"usp", "authuser", "pli", "hl", "ouid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -59,6 +60,8 @@ def _split_http(text: str, accepted: str) -> tuple[str, SplitResult]:
     url = text.strip() if isinstance(text, str) else ""
     if not url:
         raise ValueError(f"empty URL: use {accepted}")
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"{too_long(url)}: use {accepted}")
     if any(ch.isspace() for ch in url):
         raise ValueError(f"{url!r} contains spaces: use {accepted}")
     parts = urlsplit(url)
@@ -170,6 +173,11 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
         return url, None, None
     user, _, password = userinfo.partition(":")
     return f"{scheme}://{address}", unquote(user), unquote(password)
+
+
+def too_long(url: str) -> str:
+    """The one-line reason for a URL over MAX_URL_LENGTH (never the URL itself)."""
+    return f"a URL of {len(url)} characters is longer than the {MAX_URL_LENGTH // 1024} KB limit"
 
 
 def is_sign_in_url(url: str) -> bool:

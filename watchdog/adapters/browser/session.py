@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,14 @@ class _PinnedService(Service):
 
     def env_path(self) -> str | None:
         return None
+
+
+def child_environment(env: Mapping[str, str]) -> dict[str, str] | None:
+    """The environment of chromedriver and so of Chromium: the CLI's, without any
+    WATCHDOG_* variable (alert URLs, credentials). None (inherit) when none was given."""
+    if not env:
+        return None
+    return {k: v for k, v in env.items() if not k.upper().startswith("WATCHDOG_")}
 
 
 def same_notebook(current: str, wanted: str) -> bool:
@@ -185,7 +194,8 @@ class SeleniumBrowser:
         )
         try:
             with translating(f"starting chromedriver {resolved.path}"):
-                driver = webdriver.Chrome(options=options, service=_PinnedService(resolved.path))
+                service = _PinnedService(resolved.path, env=child_environment(cfg.env))
+                driver = webdriver.Chrome(options=options, service=service)
         except BrowserLost as exc:
             # A local driver or browser that cannot start is a setup problem, not a lost
             # session: the driver exited at once, the browser binary is missing, no display.

@@ -3,6 +3,7 @@
     colab-watchdog run https://colab.research.google.com/drive/ID [URL ...]
         [--interval 60s] [--reconnect/--no-reconnect] [--attach 127.0.0.1:9222 |
          --remote http://grid:4444] [--headful] [--state-file PATH] [--notify URL ...]
+        [--notify-file FILE]
         [--started-at ISO | --elapsed 3h20m] [--allow-remote-attach] [--once]
 
 With no URL and no WATCHDOG_NOTEBOOKS it exits 2 naming WATCHDOG_NOTEBOOKS (under systemd or
@@ -76,7 +77,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(e.g. 127.0.0.1:9222); its tabs and the browser are never closed",
     )
     mode.add_argument(
-        "--remote", metavar="URL", help="use a Selenium Grid / W3C WebDriver endpoint"
+        "--remote",
+        metavar="URL",
+        help="use a Selenium Grid / W3C WebDriver endpoint (a password in it shows in `ps`: "
+        "prefer WATCHDOG_REMOTE_URL in the environment or .env)",
     )
     parser.add_argument("--headful", action="store_true", help="show the launched browser's window")
     parser.add_argument("--state-file", metavar="PATH", help="WATCHDOG_STATE_FILE")
@@ -84,7 +88,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--notify",
         metavar="URL",
         action="append",
-        help="an apprise alert URL (repeatable; WATCHDOG_NOTIFY)",
+        help="an apprise alert URL (repeatable; WATCHDOG_NOTIFY). Other users see it in `ps`: "
+        "prefer WATCHDOG_NOTIFY in the environment or .env, or --notify-file",
+    )
+    parser.add_argument(
+        "--notify-file",
+        metavar="FILE",
+        help="apprise alert URLs, one a line (# starts a comment); the file must not be "
+        "readable by group or others (chmod 600 FILE)",
     )
     started = parser.add_mutually_exclusive_group()
     started.add_argument(
@@ -111,12 +122,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The settings the flags set (None = not given)."""
+    notify = list(args.notify or [])
+    if args.notify_file:
+        notify += read_notify_file(args.notify_file)
     values: dict[str, Any] = {
         "notebooks": args.urls or None,
         "interval": args.interval,
         "reconnect": args.reconnect,
         "state_file": args.state_file,
-        "notify": args.notify,
+        "notify": notify or None,
         "allow_remote_attach": args.allow_remote_attach,
         "headless": False if args.headful else None,
     }
@@ -125,6 +139,35 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     if args.remote:
         values.update(browser="remote", remote_url=args.remote)
     return values
+
+
+def read_notify_file(name: str) -> list[str]:
+    """The apprise URLs of `--notify-file`: one a line, blank lines and `#` comments skipped.
+
+    ConfigError (exit 2, one line, never a URL) when the file cannot be read, holds no URL,
+    or is readable by group or others (it holds secrets).
+    """
+    flag = f"--notify-file {name}"
+    try:
+        with open(name, encoding="utf-8") as handle:  # noqa: PTH123 (fstat of this very file)
+            mode = os.fstat(handle.fileno()).st_mode
+            if os.name != "nt" and mode & 0o077:
+                raise ConfigError(
+                    f"{flag} is readable by group or others (mode {mode & 0o777:03o}): "
+                    f"it holds secrets; run chmod 600 {name}"
+                )
+            text = handle.read(1024 * 1024)
+    except OSError as exc:
+        raise ConfigError(
+            f"{flag}: cannot read it ({exc.strerror}): give a file with one apprise URL a line"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{flag} is not UTF-8 text: one apprise URL a line") from None
+    urls = [line.strip() for line in text.splitlines()]
+    urls = [u for u in urls if u and not u.startswith("#")]
+    if not urls:
+        raise ConfigError(f"{flag} holds no URL: one apprise URL a line")
+    return urls
 
 
 def parse_started_at(text: str | None, now: datetime) -> datetime | None:
@@ -197,7 +240,10 @@ def run(args: argparse.Namespace) -> int:
     started_at = parse_started_at(args.started_at, now) or parse_elapsed(args.elapsed, now)
     context = RunContext(env=dict(os.environ), started_at=started_at, once=args.once)
     settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
-    check_notify_urls(settings.notify_urls(), "--notify" if args.notify else "WATCHDOG_NOTIFY")
+    check_notify_urls(
+        settings.notify_urls(),
+        "--notify-file" if args.notify_file else "--notify" if args.notify else "WATCHDOG_NOTIFY",
+    )
     configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
     try:
         urls = list(settings.notebooks)
