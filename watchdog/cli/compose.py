@@ -24,6 +24,7 @@ from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.ports import Browser, Clock, TickListener
 from watchdog.daemon.sessions import split_notebooks
+from watchdog.errors import StateError
 from watchdog.settings import Settings
 
 BrowserFactory = Callable[[BrowserConfig, str], Browser]
@@ -84,11 +85,16 @@ def hold_run_locks(
     """Take the locks a run holds for its life (released by `stack`, or by the OS when the
     process ends, even by SIGKILL): the state file's (not for `--once`, which writes no
     state) and, in launch mode, each session's browser profile's. ConfigError (exit 2)
-    naming the other process's pid when one is taken."""
+    naming the other process's pid when one is taken. A state lock that cannot be created
+    (the state file's directory is not writable) is logged and skipped: the daemon keeps the
+    notebooks alive without saving, as it does when a save fails."""
     if not context.once:
         from watchdog.adapters.statefile import JsonStateStore
 
-        stack.callback(JsonStateStore(settings.state_file).hold_lock().release)
+        try:
+            stack.callback(JsonStateStore(settings.state_file).hold_lock().release)
+        except StateError as exc:  # no lock where no state can be written either: keep going
+            logger.error("{}; running without the state file's lock", exc)
     if settings.browser != "launch":
         return
     from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
