@@ -9,6 +9,9 @@
  *     selectors: null | {connect, connected, dialog, captcha, busy: [css, ...]},
  *                             extra CSS selectors, tried before the built-in probes
  *     maxDepth:  int          how many nested open shadow roots to search (default 8)
+ *     closePanels: bool       close a sessions dialog / Resources panel left open (default
+ *                             true); false where a person uses the browser (attach mode, the
+ *                             console snippet): panels are theirs, left open and untouched
  *   }
  *
  *   status = {
@@ -20,15 +23,21 @@
  *     captcha: bool,                     a reCAPTCHA is showing: nothing was touched
  *     probe: str,                        which probe read the state, e.g. "2025:shadow/sparkline"
  *     remaining_estimate_s: number | null,   from "may last up to X hours Y minutes"
- *     error: null | str
+ *     error: null | str,
+ *     signed_out: bool                   a Google sign-in page or Colab's signed-out page
  *   }
+ *
+ *   cwSignInPage() -> bool               the same sign-in test alone, for any page
  *
  * Rules: state is read structurally first (usage sparkline / meter, `tooltiptext`, shadow-root
  * layout of each Colab era), by localized label text second, and by the undocumented
  * `colab.global.notebook` object last. When connected, the tick dispatches harmless input
  * events (Shift key, pointer press) on document.body so the page's idle timer restarts; it
- * never clicks the connect button while connected and closes any sessions dialog or Resources
- * panel a previous tool left open. When no probe reads the state ("unknown": Colab changed its
+ * never clicks the connect button while connected and (with closePanels) closes any sessions
+ * dialog or Resources panel a previous tool left open, by a button whose label says Close (in
+ * any language below) or a known close control. It never clicks anything whose label says
+ * terminate, delete, disconnect, end or stop (CW_LABELS.destructive), whatever the
+ * selector that found it. When no probe reads the state ("unknown": Colab changed its
  * page) it sends the Shift key only, so the idle timer is still fed. When a reCAPTCHA is
  * present it does nothing at all.
  *
@@ -46,6 +55,10 @@ const CW_LABELS = {
   connected: /\bconnected\b|(^|[^a-z])conectado|bağlandı|bağlı:|подключено|\bram\b[\s\S]*\bdisk\b/i,
   reconnect: /\breconnect\b|volver a conectar|reconectar|yeniden bağlan|переподключить/i,
   connect: /\bconnect\b|\bconectar\b|bağlan|подключить/i,
+  /* A panel's close button: the whole label is one of these words. */
+  dismiss: /^\s*(close|done|dismiss|cerrar|fechar|kapat|закрыть|✕|×)\s*$/i,
+  /* Never clicked, whatever found it (en, es, pt, tr, ru). */
+  destructive: /terminate|delete|disconnect(?!ed)|\bend\b|\bstop|\bkill\b|\bremove\b|\breset\b|terminar|eliminar|borrar|desconectar|detener|finalizar|encerrar|excluir|\bparar\b|sonlandır|(^|\s)sil(\s|$)|bağlantıyı kes|durdur|завершить|удалить|отключить|остановить|прервать|сбросить/i,
 };
 
 const CW_DIALOG_KINDS = [
@@ -65,14 +78,21 @@ const CW_SELECTORS = {
     "[dialog-dismiss], paper-button, mwc-button, md-text-button, md-filled-button, " +
     "md-outlined-button, button",
   confirm: "[slot=primaryAction], #ok, [dialog-confirm]",
-  /* In priority order, tried one at a time: a secondary action ("Terminate other sessions")
-   * may come before the dismiss button in page order. */
-  dismiss: [".dismiss", "[dialog-dismiss]", "#cancel", "#close", "[slot=secondaryAction]",
-    "[aria-label=Close]"],
+  /* Close controls known by structure, tried after the labels, in this order. Never `#cancel`
+   * or a secondary action: in the sessions dialog that is "Terminate other sessions". */
+  dismiss: [".dismiss", "[dialog-dismiss]", "#close", ".close-button", "[aria-label=Close]"],
   busyTrue: ".cell.running, .cell-execution.running, .cell-execution.pending",
   busyPresent: "colab-status-bar, colab-execution-status, colab-run-button",
   /* Notebook content (cells and their outputs): its text is the user's, never the page's. */
   notebookContent: ".cell, .outputview, .output",
+};
+
+/* Signed out, by structure: Google's sign-in form (its identifier field), or a shown link
+ * to Google's sign-in (Colab's signed-out page) on a page that is not connected. */
+const CW_SIGN_IN = {
+  form: "input[type=email][name=identifier], input#identifierId",
+  link: "a[href^='https://accounts.google.com/ServiceLogin'], " +
+    "a[href^='https://accounts.google.com/signin'], a[href^='https://accounts.google.com/v3/signin']",
 };
 
 const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
@@ -80,7 +100,7 @@ const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?
 function colabWatchdogTick(options) {
   const status = {
     state: "unknown", busy: null, acted: "none", dialog: null, captcha: false,
-    probe: "none", remaining_estimate_s: null, error: null,
+    probe: "none", remaining_estimate_s: null, error: null, signed_out: false,
   };
   try {
     cwRunTick(cwContext(options || {}), status);
@@ -95,6 +115,7 @@ function cwContext(options) {
   const depth = Number.isInteger(given) && given >= 0 ? given : CW_DEFAULT_DEPTH;
   return {
     reconnect: options.reconnect === true,
+    closePanels: options.closePanels !== false,
     custom: options.selectors || {},
     depth: depth,
     roots: cwCollectRoots(document, depth),
@@ -109,21 +130,23 @@ function cwRunTick(ctx, status) {
   status.probe = reading.probe;
   status.busy = cwBusy(ctx);
   status.remaining_estimate_s = cwEstimate(ctx);
+  status.signed_out = status.state !== "connected" && cwSignInPage();
   const dialog = cwMainDialog(ctx);
   if (status.captcha) {
     // A human must act: report what is showing, touch nothing, make no activity.
     if (dialog) status.dialog = cwDescribe(dialog, "left-open");
   } else {
     if (dialog) cwHandleDialog(ctx, dialog, status);
-    cwClosePanels(ctx);
-    if (status.acted === "none") cwActOnState(ctx, reading, status);
+    const panelOpen = cwClosePanels(ctx);
+    if (status.acted === "none") cwActOnState(ctx, reading, status, panelOpen);
   }
   if (ctx.notes.length) status.probe += "; " + ctx.notes.join("; ");
 }
 
-function cwActOnState(ctx, reading, status) {
+function cwActOnState(ctx, reading, status, panelOpen) {
   if (reading.state === "connected") {
-    cwProduceActivity(status.dialog !== null);
+    // No pointer press while a dialog or the user's panel is up: it could close it.
+    cwProduceActivity(status.dialog !== null || panelOpen);
     status.acted = "activity";
   } else if (reading.state === "unknown") {
     // Colab changed its page and no probe reads it: keep feeding the idle timer with the one
@@ -131,9 +154,15 @@ function cwActOnState(ctx, reading, status) {
     cwProduceActivity(true);
     status.acted = "activity";
   } else if (reading.state === "disconnected" && ctx.reconnect && reading.button) {
-    cwClick(reading.button);
-    status.acted = "reconnect";
+    if (cwClick(reading.button)) status.acted = "reconnect";
   }
+}
+
+function cwSignInPage() {
+  if (location.hostname === "accounts.google.com") return true;
+  if (document.querySelector(CW_SIGN_IN.form)) return true;
+  return Array.from(document.querySelectorAll(CW_SIGN_IN.link))
+    .some((a) => cwShown(a) && !a.closest(CW_SELECTORS.notebookContent));
 }
 
 /* ---------- deep DOM: open shadow roots, depth-bounded ---------- */
@@ -381,11 +410,11 @@ function cwHandleDialog(ctx, dialog, status) {
   let action = "left-open";
   if (dialog.kind === "idle-prompt") {
     const ok = cwDialogButton(ctx, dialog.el, null);
-    if (ok) { cwClick(ok); action = "confirmed"; }
+    if (ok && cwClick(ok)) action = "confirmed";
   } else if (dialog.kind === "runtime-disconnected" && ctx.reconnect &&
              status.state !== "connected" && status.state !== "connecting") {
     const again = cwDialogButton(ctx, dialog.el, CW_LABELS.reconnect);
-    if (again) { cwClick(again); action = "reconnect"; status.acted = "reconnect"; }
+    if (again && cwClick(again)) { action = "reconnect"; status.acted = "reconnect"; }
   }
   status.dialog = cwDescribe(dialog, action);
 }
@@ -397,19 +426,47 @@ function cwDialogButton(ctx, dialog, pattern) {
   return buttons.find((b) => b.matches(CW_SELECTORS.confirm)) || buttons[0] || null;
 }
 
-/* Sessions dialog / Resources panel left open by clicking the button while connected. */
+/* Sessions dialog / Resources panel left open by clicking the button while connected: closed
+ * by its Close button (by label first, then a known close control; never a destructive one).
+ * Without ctx.closePanels they are left alone. Returns whether a panel is still open. */
 function cwClosePanels(ctx) {
+  let left = false;
   for (const panel of cwQueryAll(ctx.roots, CW_SELECTORS.panels).filter(cwIsOpen)) {
-    const inside = cwCollectRoots(panel, ctx.depth);
-    let close = null;
-    for (const selector of CW_SELECTORS.dismiss) {
-      close = cwQueryAll(inside, selector).find((b) => b !== panel);
-      if (close) break;
+    const name = panel.id ? "#" + panel.id : panel.tagName.toLowerCase();
+    const close = ctx.closePanels ? cwCloseButton(ctx, panel) : null;
+    if (close && cwClick(close)) {
+      ctx.notes.push("closed " + name);
+      continue;
     }
-    if (!close) continue;
-    cwClick(close);
-    ctx.notes.push("closed " + (panel.id ? "#" + panel.id : panel.tagName.toLowerCase()));
+    left = true;
+    ctx.notes.push("left " + name + " open");
   }
+  return left;
+}
+
+function cwCloseButton(ctx, panel) {
+  const inside = cwCollectRoots(panel, ctx.depth);
+  const safe = (b) => b !== panel && !cwDestructive(b);
+  const buttons = cwQueryAll(inside, CW_SELECTORS.dialogButtons + ", [role=button], [aria-label]");
+  const labelled = buttons.find((b) => safe(b) && CW_LABELS.dismiss.test(cwPlainLabel(b)));
+  if (labelled) return labelled;
+  for (const selector of CW_SELECTORS.dismiss) {
+    const close = cwQueryAll(inside, selector).find(safe);
+    if (close) return close;
+  }
+  return null;
+}
+
+/* A control's label without ctx: aria-label, label attribute or text (light DOM). */
+function cwPlainLabel(el) {
+  const text = (el.textContent || "").replace(/\s+/g, " ").trim();
+  return text || el.getAttribute("aria-label") || el.getAttribute("label") || "";
+}
+
+function cwDestructive(el) {
+  const words = [el.getAttribute("aria-label"), el.getAttribute("label"), el.getAttribute("title"),
+    el.textContent].filter(Boolean).join(" ");
+  return CW_LABELS.destructive.test(words);
 }
 
 /* ---------- acting ---------- */
@@ -418,7 +475,9 @@ function cwClosePanels(ctx) {
  * through every shadow host above it. */
 function cwClick(el) {
   const inner = cwQueryAll(cwCollectRoots(el, 4), "button").filter((b) => b !== el)[0];
+  if (cwDestructive(el) || (inner && cwDestructive(inner))) return false;
   (inner || el).click();
+  return true;
 }
 
 /* Input the idle timer counts, on a neutral target; pointer events only when no dialog is up

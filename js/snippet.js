@@ -38,6 +38,7 @@ function colabWatchdogStart(config) {
       reconnect: config.reconnect,
       selectors: config.selectors,
       maxDepth: config.maxDepth,
+      closePanels: false, // the user's own browser: panels they open are theirs
     });
     api.status = status;
     const remaining = cwTrackLifetime(config, clock, status, Date.now());

@@ -6,8 +6,9 @@
     │   ├── BrowserUnavailable    no browser/driver could be started or reached (exit 2 at start)
     │   ├── BrowserLost           browser or driver died, remote node dead: recreate the driver
     │   ├── TabLost               the notebook tab is gone or navigated away: reopen it
-    │   │   └── PageUnreachable   the page did not load (net::ERR_*, server down): reopen the
-    │   │                         tab with backoff; the browser itself is fine
+    │   │   ├── PageUnreachable   the page did not load (net::ERR_*, server down): reopen the
+    │   │   │                     tab with backoff; the browser itself is fine
+    │   │   └── SignedOut         the tab landed on a sign-in page: a person must sign in
     │   └── PageScriptError       the engine threw inside the page: a failed tick, nothing more
     ├── NotifyError               one alert channel failed; `permanent` says whether to retry
     └── StateError                the state file cannot be read or written
@@ -65,12 +66,24 @@ class BrowserLost(BrowserError):
 
 
 class TabLost(BrowserError):
-    """The notebook's tab was closed or navigated away; the tab must be reopened."""
+    """The notebook's tab was closed or navigated away; the tab must be reopened.
+
+    `landed` is the address the tab showed instead, when known.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, landed: str | None = None):
+        super().__init__(message, hint=hint)
+        self.landed = landed
 
 
 class PageUnreachable(TabLost):
     """Navigating the tab failed (connection refused, DNS, ...): retry with backoff, never
     recreate the browser for it."""
+
+
+class SignedOut(TabLost):
+    """The tab landed on Google's sign-in page (or Colab's signed-out page): the profile is
+    signed out. Reopening cannot help; retried with backoff, alerted once."""
 
 
 class PageScriptError(BrowserError):

@@ -39,7 +39,7 @@ from watchdog.core.durations import (
     parse_duration_list,
 )
 from watchdog.core.redact import MIN_PASSWORD_FRAGMENT, redacted_url
-from watchdog.core.urls import validate_notebook_url
+from watchdog.core.urls import MAX_URL_LENGTH, too_long, validate_notebook_url
 from watchdog.paths import default_paths
 
 ENV_PREFIX = "WATCHDOG_"
@@ -201,6 +201,8 @@ def check_notify_items(urls: list[str]) -> list[str]:
     """`urls` when each looks like an apprise URL (scheme://...); else ValueError naming the
     first bad item by its position and its redacted form (URLs are secrets)."""
     for position, url in enumerate(urls, start=1):
+        if len(url) > MAX_URL_LENGTH:
+            raise ValueError(f"item {position}: {too_long(url)}")
         if not _SCHEME.match(url):
             raise ValueError(
                 f"item {position} ({redacted_url(url)}) is not an apprise URL: use "

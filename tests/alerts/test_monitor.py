@@ -137,6 +137,8 @@ def test_sweep_writes_heartbeat_and_stop_marks_not_running(
         "running": True,
         "updated_at": "2026-11-26T12:00:01Z",
         "interval_s": 1.0,
+        "started_at": "2026-11-26T12:00:00Z",  # status --check counts unreached from here
+        "watched": [],
     }
     monitor.on_stop()
     assert store.load()["daemon"]["running"] is False

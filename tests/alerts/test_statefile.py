@@ -116,3 +116,71 @@ def test_unwritable_location_raises_state_error_even_as_root(tmp_path: Path) -> 
     blocker.write_text("a file, not a directory")
     with pytest.raises(StateError, match="WATCHDOG_STATE_FILE"):
         store(blocker / "state.json").save(sample())
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"[" * 200_000, "nested too deeply"),
+        (
+            b'{"schema_version": 1, "pad": "' + b"x" * (10 * 1024 * 1024) + b'"}',
+            "larger than 10 MB",
+        ),
+    ],
+    ids=["nested", "over-10MB"],
+)
+def test_unreadable_state_is_corrupt_never_an_exception(
+    tmp_path: Path, content: bytes, why: str, log_lines: list[str]
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(content)
+    state, problem = store(path).inspect()
+    assert state is None and problem is not None and why in problem
+    assert store(path).load() == fresh_state()
+    assert (tmp_path / "state.json.corrupt-20261126T120000Z").read_bytes() == content
+    assert any(why in line for line in log_lines)
+
+
+def test_memory_error_while_parsing_is_corrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchdog.adapters.statefile as statefile
+
+    def exhausted(_text: str) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(statefile.json, "loads", exhausted)
+    path = tmp_path / "state.json"
+    path.write_text("{}")
+    assert store(path).inspect() == (None, "too large to read into memory")
+
+
+def test_state_lock_refuses_a_second_holder_naming_its_pid(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from watchdog.errors import ConfigError
+
+    path = tmp_path / "state.json"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from watchdog.adapters.statefile import JsonStateStore;"
+            "h = JsonStateStore(Path(sys.argv[1])).hold_lock(); print('held', flush=True);"
+            "time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ConfigError, match=f"pid {holder.pid}") as caught:
+            store(path).hold_lock()
+        assert "--state-file" in str(caught.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    store(path).hold_lock().release()

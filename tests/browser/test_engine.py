@@ -65,6 +65,7 @@ def tick(driver: Any, server: SimServer, **options: object) -> dict[str, Any]:
         "probe",
         "remaining_estimate_s",
         "error",
+        "signed_out",
     }
     return dict(status)
 
@@ -204,6 +205,89 @@ def test_panel_left_open_by_an_old_tool_is_closed(
     assert counters["panelsOpened"] == 1  # only the old tool's click
     # The sessions dialog lists "Terminate other sessions" (#cancel) before Close (.dismiss).
     assert counters["sessionsTerminated"] == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("era", ("2019", "2021", "2023"))
+def test_drifted_sessions_dialog_is_closed_by_its_label_never_terminated(
+    driver: Any, sim_server: SimServer, era: str, lang: str
+) -> None:
+    """The sessions dialog's Close lost `.dismiss` (2023: an mwc-dialog whose secondary
+    action is "Terminate other sessions"): the engine picks Close by its label."""
+    load(driver, sim_server, era=era, lang=lang, sessions_drift=1)
+    click_connect_button(driver)
+    assert sim(driver, "s.openPanels()") == ["sessions"]
+    assert driver.execute_script("return !document.querySelector('colab-sessions-dialog .dismiss')")
+    for _ in range(3):
+        status = tick(driver, sim_server)
+        assert status["acted"] == "activity"
+    assert sim(driver, "s.openPanels()") == []
+    assert sim_counters(driver)["sessionsTerminated"] == 0
+
+
+@pytest.mark.parametrize("era", ("2019", "2021", "2023"))
+def test_a_panel_with_only_destructive_buttons_is_left_open(
+    driver: Any, sim_server: SimServer, era: str
+) -> None:
+    """No Close at all: nothing is clicked (no `#cancel`, no secondary action fallback)."""
+    load(driver, sim_server, era=era, sessions_drift=1)
+    click_connect_button(driver)
+    driver.execute_script(
+        "for (const b of document.querySelectorAll('colab-sessions-dialog #ok, "
+        "colab-sessions-dialog [slot=primaryAction]')) b.remove();"
+    )
+    status = tick(driver, sim_server)
+    assert "left colab-sessions-dialog open" in status["probe"]
+    assert sim(driver, "s.openPanels()") == ["sessions"]
+    assert sim_counters(driver)["sessionsTerminated"] == 0
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Terminate",
+        "Delete runtime",
+        "Disconnect",
+        "End session",
+        "Stop",
+        "Terminar",
+        "Eliminar",
+        "Sonlandır",
+        "Завершить",
+    ],
+)
+def test_a_destructive_label_is_never_clicked(
+    driver: Any, sim_server: SimServer, label: str
+) -> None:
+    """Even with `.dismiss` (a selector that says close): the label wins."""
+    load(driver, sim_server, era="2021")
+    click_connect_button(driver)
+    driver.execute_script(
+        "const ok = document.querySelector('colab-sessions-dialog #ok');"
+        "ok.textContent = arguments[0];"
+        "document.querySelector('colab-sessions-dialog #cancel').classList.add('dismiss');",
+        label,
+    )
+    tick(driver, sim_server)
+    assert sim(driver, "s.openPanels()") == ["sessions"]
+    assert sim_counters(driver)["sessionsTerminated"] == 0
+
+
+@pytest.mark.parametrize("era", ERAS)
+def test_attach_mode_leaves_the_users_panel_alone(
+    driver: Any, sim_server: SimServer, era: str
+) -> None:
+    """closePanels false (attach mode, the console snippet): the user's panel stays open and
+    the activity is keyboard-only (a pointer press could close it)."""
+    load(driver, sim_server, era=era)
+    click_connect_button(driver)
+    opened = sim(driver, "s.openPanels()")
+    before = sim_counters(driver)["interactions"]
+    status = tick(driver, sim_server, closePanels=False)
+    assert status["acted"] == "activity"
+    assert "open" in status["probe"]
+    assert sim(driver, "s.openPanels()") == opened
+    assert sim_counters(driver)["interactions"] == before + 1  # the Shift keydown only
 
 
 # ----------------------------------------------------------------------------- reconnecting

@@ -8,6 +8,7 @@ import os
 import socket
 import stat
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -334,3 +335,52 @@ def test_driver_and_profile_are_resolved_once_and_locks_cleaned_on_every_start(
             attempt()
         assert not (profile / "SingletonLock").is_symlink()  # stale locks removed each time
     assert sorted(calls) == ["ensure_profile_dir", "resolve_browser_binary", "resolve_chromedriver"]
+
+
+def test_a_lock_whose_socket_answers_is_kept_whatever_host_it_names(tmp_path: Path) -> None:
+    """Docker with a shared volume: the lock names another host, but a browser listens."""
+    profile = tmp_path / "p"
+    profile.mkdir()
+    sock_path = tmp_path / "s" / "SingletonSocket"
+    sock_path.parent.mkdir()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(sock_path))
+    server.listen(1)
+    try:
+        (profile / "SingletonLock").symlink_to("other-container-4242")
+        (profile / "SingletonSocket").symlink_to(sock_path)
+        with pytest.raises(BrowserUnavailable, match="host 'other-container', pid 4242"):
+            clean_stale_locks(profile, end_orphans=True)
+        assert (profile / "SingletonLock").is_symlink()
+    finally:
+        server.close()
+    # Nobody answers any more: the other host's lock is stale now.
+    assert clean_stale_locks(profile) is True
+    assert not (profile / "SingletonLock").is_symlink()
+
+
+def test_profile_lock_is_exclusive_and_names_the_holder(tmp_path: Path) -> None:
+    from watchdog.adapters.browser.profile import hold_profile_lock
+    from watchdog.errors import ConfigError
+
+    profile = ensure_profile_dir(tmp_path / "p")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            "from watchdog.adapters.browser.profile import hold_profile_lock;"
+            "h = hold_profile_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(60)",
+            str(profile),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ConfigError, match=f"pid {holder.pid}"):
+            hold_profile_lock(profile)
+    finally:
+        holder.kill()
+        holder.wait()
+    hold_profile_lock(profile).release()  # SIGKILL released it: nothing stale to clean

@@ -5,8 +5,13 @@
 Writes are atomic: a temp file in the same directory, fsync, rename over the old file, fsync
 the directory; the file is mode 0600 and a missing parent is created 0700. A file that is not
 JSON, not an object, or has another `schema_version` is moved aside to
-`state.json.corrupt-<UTC timestamp>` with a warning, and a fresh state starts. OSErrors become
-StateError here, at the boundary; the daemon logs them and keeps running.
+`state.json.corrupt-<UTC timestamp>` with a warning, and a fresh state starts; so is any state
+that cannot be read into memory: over MAX_STATE_BYTES (10 MB), nested too deeply for the JSON
+parser (RecursionError), or too large for memory (MemoryError). OSErrors become StateError
+here, at the boundary; the daemon logs them and keeps running.
+
+A running daemon holds `hold_lock()` (the lock file `state.json.lock` beside it, pid in
+`state.json.lock.pid`) for its whole life: a second daemon on the same file is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ from typing import Any
 from loguru import logger
 
 from watchdog.core.status_report import SCHEMA_VERSION
-from watchdog.errors import StateError
+from watchdog.errors import ConfigError, StateError
+from watchdog.pidlock import HeldLock, LockBusy, hold
+
+MAX_STATE_BYTES = 10 * 1024 * 1024
 
 
 def fresh_state() -> dict[str, Any]:
@@ -105,11 +113,37 @@ class JsonStateStore:
                 hint="set WATCHDOG_STATE_FILE to a writable path",
             ) from exc
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def hold_lock(self) -> HeldLock:
+        """Take the state file's lock for this process's life.
+
+        ConfigError (exit 2) naming the other daemon's pid when one holds it; StateError
+        when the lock file cannot be created.
+        """
+        try:
+            return hold(self.lock_path)
+        except LockBusy as exc:
+            pid = "unknown" if exc.pid is None else str(exc.pid)
+            raise ConfigError(
+                f"another colab-watchdog (pid {pid}) is using the state file {self.path}",
+                hint="stop it, or give this one its own --state-file (WATCHDOG_STATE_FILE)",
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"cannot create the state file's lock {self.lock_path}: {exc.strerror or exc}",
+                hint="set WATCHDOG_STATE_FILE to a writable path",
+            ) from exc
+
     # ------------------------------------------------------------------ internals
 
     def _read_text(self) -> bytes | None:
+        """The file's bytes, at most MAX_STATE_BYTES + 1 of them (more is corrupt anyway)."""
         try:
-            return self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                return handle.read(MAX_STATE_BYTES + 1)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -119,10 +153,16 @@ class JsonStateStore:
 
     @staticmethod
     def _validate(raw: bytes) -> dict[str, Any]:
+        if len(raw) > MAX_STATE_BYTES:
+            raise ValueError(f"larger than {MAX_STATE_BYTES // (1024 * 1024)} MB")
         try:
             state = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise ValueError("not UTF-8 text") from None
+        except RecursionError:
+            raise ValueError("nested too deeply to read") from None
+        except MemoryError:
+            raise ValueError("too large to read into memory") from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
         if not isinstance(state, dict):

@@ -5,6 +5,7 @@ Kept apart from compose.py so the composition root only appends `build_monitor(.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -54,6 +55,7 @@ def build_monitor(
     *,
     started_at: datetime | None = None,
     asset: Any = None,
+    watched: Sequence[str] = (),
 ) -> Monitor:
     """The alert Monitor over the real notifier and state file.
 
@@ -78,4 +80,5 @@ def build_monitor(
         started_at=started_at,
         tz=local_tz(),
         close_notifier=lambda: notifier.close(timeout=CLOSE_TIMEOUT_S),
+        watched=watched,
     )

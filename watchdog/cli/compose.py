@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.ports import Browser, Clock, TickListener
 from watchdog.daemon.sessions import split_notebooks
+from watchdog.errors import StateError
 from watchdog.settings import Settings
 
 BrowserFactory = Callable[[BrowserConfig, str], Browser]
@@ -39,11 +41,17 @@ class RunContext:
 
 
 def engine_options(settings: Settings) -> dict[str, Any]:
-    """The `options` argument of colabWatchdogTick (see js/engine.js)."""
+    """The `options` argument of colabWatchdogTick (see js/engine.js).
+
+    In attach mode a person uses the browser: a panel open there is theirs (the engine never
+    opens one), so the engine leaves panels alone. Elsewhere nobody does, and a panel left
+    open came from an older tool.
+    """
     return {
         "reconnect": settings.reconnect,
         "selectors": settings.selector_map(),
         "maxDepth": ENGINE_MAX_DEPTH,
+        "closePanels": settings.browser != "attach",
     }
 
 
@@ -71,13 +79,44 @@ def browser_config(settings: Settings, env: Mapping[str, str], session: int = 1)
     )
 
 
-def build_listeners(settings: Settings, context: RunContext, clock: Clock) -> list[TickListener]:
-    """Every TickListener of a `run`, in call order."""
+def hold_run_locks(
+    settings: Settings, urls: Sequence[str], context: RunContext, stack: ExitStack
+) -> None:
+    """Take the locks a run holds for its life (released by `stack`, or by the OS when the
+    process ends, even by SIGKILL): the state file's (not for `--once`, which writes no
+    state) and, in launch mode, each session's browser profile's. ConfigError (exit 2)
+    naming the other process's pid when one is taken. A state lock that cannot be created
+    (the state file's directory is not writable) is logged and skipped: the daemon keeps the
+    notebooks alive without saving, as it does when a save fails."""
+    if not context.once:
+        from watchdog.adapters.statefile import JsonStateStore
+
+        try:
+            stack.callback(JsonStateStore(settings.state_file).hold_lock().release)
+        except StateError as exc:  # no lock where no state can be written either: keep going
+            logger.error("{}; running without the state file's lock", exc)
+    if settings.browser != "launch":
+        return
+    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
+
+    sessions = len(split_notebooks(urls, settings.notebooks_per_session))
+    for n in range(1, max(sessions, 1) + 1):
+        profile = browser_config(settings, context.env, n).profile_dir
+        assert profile is not None
+        stack.callback(hold_profile_lock(ensure_profile_dir(profile)).release)
+
+
+def build_listeners(
+    settings: Settings, context: RunContext, clock: Clock, urls: Sequence[str] = ()
+) -> list[TickListener]:
+    """Every TickListener of a `run`, in call order; `urls` are the watched notebooks."""
     listeners: list[TickListener] = []
     if not context.once:  # --once is a self-test: no alerts, no state-file writes
         from watchdog.cli.alerting import build_monitor
 
-        listeners.append(build_monitor(settings, clock, started_at=context.started_at))
+        listeners.append(
+            build_monitor(settings, clock, started_at=context.started_at, watched=urls)
+        )
     notify_socket = context.env.get("NOTIFY_SOCKET")
     if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
         from watchdog.adapters.systemd import SystemdNotifier
@@ -122,7 +161,7 @@ def build_daemon(
         (factory(browser_config(settings, context.env, n), f"session {n}"), group)
         for n, group in enumerate(groups, start=1)
     ]
-    listeners = [*build_listeners(settings, context, clock), *extra_listeners]
+    listeners = [*build_listeners(settings, context, clock, urls), *extra_listeners]
     config = DaemonConfig(interval=settings.interval, options=engine_options(settings))
     return Daemon(sessions, config, clock=clock, listeners=listeners, stop_event=stop_event)
 

@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -70,8 +72,7 @@ def make_redactor(secrets: Iterable[str]) -> Any:
     fragments = fragments_of(s for s in secrets if s)
 
     def patch(record: Record) -> None:
-        if not fragments:
-            return
+        # Even without secrets: an Authorization header in an error is masked (redact).
         record["message"] = redact(record["message"], fragments)
         for key, value in list(record["extra"].items()):
             if isinstance(value, str):
@@ -88,6 +89,16 @@ def make_redactor(secrets: Iterable[str]) -> Any:
                 record["exception"] = exc._replace(type=RedactedException, value=replaced)
 
     return patch
+
+
+def private_opener(path: str, flags: int) -> int:
+    """open()'s opener for the log file (and its rotations): never through a symbolic link
+    (O_NOFOLLOW where the OS has it), created 0600, an existing file made 0600."""
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    if hasattr(os, "fchmod"):
+        with contextlib.suppress(OSError):  # another owner's file: writable, mode as it is
+            os.fchmod(fd, 0o600)
+    return fd
 
 
 def configure_logging(
@@ -116,6 +127,11 @@ def configure_logging(
         colorize=None if sink is None else False,
     )
     if log_file is not None:
+        if log_file.is_symlink():
+            raise ConfigError(
+                f"WATCHDOG_LOG_FILE={str(log_file)!r} is a symbolic link: colab-watchdog does "
+                "not follow links for its log; give the real file's path"
+            )
         try:
             logger.add(
                 log_file,
@@ -126,6 +142,7 @@ def configure_logging(
                 retention=FILE_RETENTION,
                 enqueue=True,
                 encoding="utf-8",
+                opener=private_opener,
                 diagnose=False,
                 backtrace=False,
             )

@@ -94,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WatchdogError as exc:
         if args.debug:
             raise
-        print(f"colab-watchdog: error: {exc}", file=sys.stderr)
+        from watchdog.core.redact import redact_headers
+
+        print(f"colab-watchdog: error: {redact_headers(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED

@@ -24,6 +24,8 @@ KIND_WORDS: dict[AlertKind, str] = {
     "reconnected": "reconnected",
     "captcha": "captcha",
     "browser-lost": "browser lost",
+    "unreachable": "notebook not reached",
+    "signed-out": "signed out of Google",
 }
 
 WHAT_TO_DO: dict[AlertKind, str] = {
@@ -41,6 +43,12 @@ WHAT_TO_DO: dict[AlertKind, str] = {
     "solve it (the watchdog never touches it). Save a checkpoint now.",
     "browser-lost": "The watchdog's browser keeps failing to recover, so this notebook is not "
     "being kept alive. Check the watchdog's machine and logs; save a checkpoint now.",
+    "unreachable": "The watchdog cannot reach this notebook, so nothing keeps it alive. "
+    "Open the URL in a browser to see what it shows (a moved or private notebook, an error "
+    "page), fix WATCHDOG_NOTEBOOKS if needed, and check the watchdog's logs.",
+    "signed-out": "The watchdog's browser profile is signed out of Google, so nothing keeps "
+    "this notebook alive. Sign in again with `colab-watchdog login` (same "
+    "WATCHDOG_PROFILE_DIR), or use attach mode (--attach) with a browser you signed in to.",
 }
 
 _SOURCE_WORDS = {

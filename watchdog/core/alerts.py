@@ -17,6 +17,14 @@ Kinds and their keys (`sid` is the session id, the session's start to the second
     reconnected        f"{sid}:reconnected"                 (the new session's id)
     captcha            f"{sid}:captcha:{when it appeared}"
     browser-lost       f"{sid}:browser-lost:{when}"
+    unreachable        f"{sid}:unreachable:{episode start}"   after UNREACHABLE_AFTER attempts
+    signed-out         f"{sid}:signed-out:{episode start}"    at the first signed-out tick
+
+Reaching a notebook: a good tick is one where the engine ran without error on a page it
+could read (state not "unknown") and the page is not a sign-in page. An episode starts with
+the first attempt that is not good and ends with the next good tick; its start is persisted,
+so a restarted daemon never repeats its alert. A signed-out episode sends `signed-out` (with
+the fix) and no `unreachable`; neither is sent while `browser-lost` covers the notebook.
 
 A session's end is reported once: a disconnect seen at or after the lifetime deadline (or up
 to `end_tolerance(interval)` before it) is `lifetime-reached`, not `disconnected`; when
@@ -48,6 +56,7 @@ from watchdog.core.session import (
     remaining,
     start_session,
 )
+from watchdog.core.urls import place
 
 AlertKind = Literal[
     "lifetime-warning",
@@ -57,10 +66,13 @@ AlertKind = Literal[
     "reconnected",
     "captcha",
     "browser-lost",
+    "unreachable",
+    "signed-out",
 ]
 DeadlineKind = Literal["max_lifetime", "colab-estimate", "idle_timeout"]
 
 MAX_ALERTS_KEPT = 100
+UNREACHABLE_AFTER = 3  # attempts without a good tick before `unreachable`
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,8 @@ class NotebookState:
 
     url: str
     title: str | None = None
-    state: str = "new"  # an engine state, "unreachable" (tick failed) or "new" (never ticked)
+    # an engine state, "unreachable" (tick failed), "signed-out" or "new" (never ticked)
+    state: str = "new"
     session: Session | None = None
     last_tick_at: datetime | None = None
     ticks_ok: int = 0
@@ -104,6 +117,10 @@ class NotebookState:
     browser_lost: bool = False
     was_disconnected: bool = False
     alerts_sent: tuple[SentAlert, ...] = field(default=())
+    last_ok_at: datetime | None = None  # the last good tick
+    failed_in_row: int = 0  # attempts without a good tick since it (or since this start)
+    unreached_since: datetime | None = None  # the first of those attempts: the episode's id
+    landed: str | None = None  # where the tab went instead of the notebook, when known
 
     def has_sent(self, key: str) -> bool:
         return any(a.key == key for a in self.alerts_sent)
@@ -128,6 +145,10 @@ class NotebookState:
             "browser_lost": self.browser_lost,
             "was_disconnected": self.was_disconnected,
             "alerts_sent": [a.to_json() for a in self.alerts_sent],
+            "last_ok_at": _iso_or_none(self.last_ok_at),
+            "failed_in_row": self.failed_in_row,
+            "unreached_since": _iso_or_none(self.unreached_since),
+            "landed": self.landed,
             "lifetime_deadline": None,
             "lifetime_source": None,
             "idle_deadline": None,
@@ -144,6 +165,7 @@ class NotebookState:
         """Raises ValueError/KeyError/TypeError on a malformed record."""
         session_raw = raw.get("session")
         last = raw.get("last_tick_at")
+        landed = raw.get("landed")
         return cls(
             url=str(raw["url"]),
             title=None if raw.get("title") is None else str(raw["title"]),
@@ -159,6 +181,10 @@ class NotebookState:
                 SentAlert(str(a["key"]), str(a["kind"]), parse_iso(a["at"]))
                 for a in raw.get("alerts_sent", [])
             ),
+            last_ok_at=_parse_or_none(raw.get("last_ok_at")),
+            failed_in_row=int(raw.get("failed_in_row", 0)),
+            unreached_since=_parse_or_none(raw.get("unreached_since")),
+            landed=None if landed is None else str(landed),
         )
 
 
@@ -178,17 +204,19 @@ def observe_tick(
     the events' keys.
     """
     now = result.at
-    events: list[AlertEvent] = []
     nb = replace(nb, last_tick_at=now, title=result.title or nb.title)
     status = result.status
-    if status is None or status.error is not None:
+    signed_out = result.signed_out or (status is not None and status.signed_out)
+    nb, reach = _reach(nb, result, limits, signed_out=signed_out)
+    nb = nb.record(reach)
+    events: list[AlertEvent] = []
+    if status is None or status.error is not None or signed_out:
+        state = "unreachable" if status is None else status.state
         nb = replace(
-            nb,
-            ticks_failed=nb.ticks_failed + 1,
-            state="unreachable" if status is None else status.state,
+            nb, ticks_failed=nb.ticks_failed + 1, state="signed-out" if signed_out else state
         )
         events += _thresholds(nb, limits, now, active=False)
-        return nb.record(events), events
+        return nb.record(events), reach + events
 
     nb = replace(nb, ticks_ok=nb.ticks_ok + 1, browser_lost=False, state=status.state)
     active = False
@@ -213,7 +241,7 @@ def observe_tick(
     nb = replace(nb, captcha=status.captcha)
     nb = nb.record(events)
     more = _thresholds(nb, limits, now, active=active)
-    return nb.record(more), events + more
+    return nb.record(more), reach + events + more
 
 
 def resume(nb: NotebookState, now: datetime, limits: Limits) -> NotebookState:
@@ -223,9 +251,47 @@ def resume(nb: NotebookState, now: datetime, limits: Limits) -> NotebookState:
     it for longer than the idle timeout, so the runtime it described has idled out since.
     Only a restart checks this; a clock jump while running is not a restart.
     """
+    nb = replace(nb, failed_in_row=0)  # attempts count from this start; the episode stays
     if nb.session is not None and is_stale(nb.last_tick_at, now, limits):
         return replace(nb, session=None, captcha=False, browser_lost=False)
     return nb
+
+
+def _reach(
+    nb: NotebookState, result: TickResult, limits: Limits, *, signed_out: bool
+) -> tuple[NotebookState, list[AlertEvent]]:
+    """Track the episode without a good tick; `signed-out` at once, else `unreachable`
+    after UNREACHABLE_AFTER attempts. Once per episode each (see the module docstring)."""
+    now, status = result.at, result.status
+    good = status is not None and status.error is None and status.state != "unknown"
+    if good and not signed_out:
+        return replace(nb, last_ok_at=now, failed_in_row=0, unreached_since=None, landed=None), []
+    since = nb.unreached_since or now
+    landed = result.landed or (result.url if status is not None else None)
+    nb = replace(nb, failed_in_row=nb.failed_in_row + 1, unreached_since=since, landed=landed)
+    detail = _where(result, nb.failed_in_row, signed_out=signed_out)
+    signed = _event(nb, "signed-out", f"signed-out:{_stamp(since)}", now, limits, detail=detail)
+    if signed_out:
+        return nb, [] if nb.has_sent(signed.key) else [signed]
+    event = _event(nb, "unreachable", f"unreachable:{_stamp(since)}", now, limits, detail=detail)
+    quiet = nb.browser_lost or nb.has_sent(signed.key) or nb.has_sent(event.key)
+    if nb.failed_in_row < UNREACHABLE_AFTER or quiet:
+        return nb, []
+    return nb, [event]
+
+
+def _where(result: TickResult, attempts: int, *, signed_out: bool) -> str:
+    """Where the tab went, for the alert's Detail line."""
+    status = result.status
+    if signed_out:
+        return f"the tab landed on a sign-in page: {place(result.landed or result.url)}"
+    if result.landed:
+        where = f"the tab went to {place(result.landed)}"
+    elif status is not None and status.error is None:
+        where = "the page shows no notebook the watchdog can read (error page? Colab changed?)"
+    else:
+        where = f"the last attempt failed: {result.failure or (status and status.error)}"
+    return f"{attempts} attempts without a good tick; {where}"
 
 
 def observe_browser_lost(
@@ -357,6 +423,14 @@ def _event(
         margin_s=margin,
         detail=detail,
     )
+
+
+def _iso_or_none(at: datetime | None) -> str | None:
+    return None if at is None else iso(at)
+
+
+def _parse_or_none(text: Any) -> datetime | None:
+    return None if text is None else parse_iso(text)
 
 
 def _stamp(at: datetime) -> str:

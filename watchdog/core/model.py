@@ -6,7 +6,8 @@
      "acted": "activity"|"reconnect"|"none",
      "dialog": null|{"kind": "idle-prompt"|"runtime-disconnected"|"usage-limit"|"unknown",
                      "action": "confirmed"|"reconnect"|"left-open", "text": str},
-     "captcha": bool, "probe": str, "remaining_estimate_s": number|null, "error": null|str}
+     "captcha": bool, "probe": str, "remaining_estimate_s": number|null, "error": null|str,
+     "signed_out": bool}
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class EngineStatus:
     probe: str
     remaining_estimate_s: float | None
     error: str | None
+    signed_out: bool = False  # the page is Colab's signed-out page (a sign-in link, no runtime)
 
     @classmethod
     def from_json(cls, raw: Any) -> EngineStatus:
@@ -83,6 +85,7 @@ class EngineStatus:
             probe=str(raw.get("probe", "")),
             remaining_estimate_s=None if estimate is None else float(estimate),
             error=None if error is None else str(error),
+            signed_out=raw.get("signed_out") is True,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -98,6 +101,7 @@ class EngineStatus:
             "probe": self.probe,
             "remaining_estimate_s": self.remaining_estimate_s,
             "error": self.error,
+            "signed_out": self.signed_out,
         }
 
 
@@ -106,7 +110,8 @@ class TickResult:
     """What one tick of one notebook produced.
 
     `status` is set when the engine ran and returned; `failure` names what went wrong otherwise
-    (a translated BrowserError's message). `title` is the page title when known.
+    (a translated BrowserError's message). `title` is the page title when known. `landed` is
+    the address the tab showed instead of the notebook; `signed_out` that it was a sign-in page.
     """
 
     url: str
@@ -114,6 +119,8 @@ class TickResult:
     status: EngineStatus | None
     failure: str | None = None
     title: str | None = None
+    landed: str | None = None
+    signed_out: bool = False
 
     @property
     def ok(self) -> bool:

@@ -14,6 +14,10 @@ URL-encoded URL still loses its token.
     redact("sent via tgram://123:ABC/456", fragments) -> "sent via ***"
     redacted_url("json://127.0.0.1:8000/hook?token=X") -> "json://127.0.0.1:8000/***?***"
     without_credentials("http://user:pw@grid:4444/wd/hub") -> "http://***@grid:4444/wd/hub"
+    redact_headers("{'Authorization': 'Basic dXNlcjpw'}") -> "{'Authorization': 'Basic ***'}"
+
+apprise prints a secret in its own log lines as its first and last character (`p...d`) or
+its last four (`...abcd`): those forms of every fragment are fragments too, masked whole.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ _WORD = "A-Za-z0-9_-"
 _BEFORE = rf"(?:(?<![{_WORD}])|(?<=%[0-9A-Fa-f]{{2}}))"  # a word start, or just after `%2F`
 _AFTER = rf"(?![{_WORD}])"
 
+_AUTH_HEADER = re.compile(
+    r"(?i)(\bauthorization['\"]?\s*[:=]\s*['\"]?(?:basic|bearer|digest|token)\s+)[^\s'\",;}]+"
+)
 _HOSTNAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
@@ -88,7 +95,12 @@ def secret_fragments(url: str) -> list[str]:
         values = [v for _, v in parse_qsl(query, keep_blank_values=False)]
         found.update(v for v in values if len(v) >= MIN_PASSWORD_FRAGMENT)
     decoded = {unquote(f) for f in found}
-    return sorted(found | decoded, key=lambda f: (-len(f), f))
+    whole = found | decoded
+    # apprise's privacy forms of a secret in its own log lines: "p...d" (first and last
+    # character) and "...abcd" (the last four)
+    bare = [f for f in whole if "://" not in f and len(f) >= 3]
+    partial = {f"{f[0]}...{f[-1]}" for f in bare} | {f"...{f[-4:]}" for f in bare if len(f) >= 8}
+    return sorted(whole | partial, key=lambda f: (-len(f), f))
 
 
 def fragments_of(urls: Iterable[str]) -> list[str]:
@@ -107,7 +119,12 @@ def redact(text: str, fragments: Iterable[str]) -> str:
     for fragment in sorted(set(fragments), key=len, reverse=True):
         if fragment and fragment in text:
             text = _token_pattern(fragment).sub(MASK, text)
-    return text
+    return redact_headers(text)
+
+
+def redact_headers(text: str) -> str:
+    """`text` with the credentials of any `Authorization: Basic|Bearer ...` header `***`."""
+    return _AUTH_HEADER.sub(rf"\g<1>{MASK}", text) if "uthoriz" in text.lower() else text
 
 
 @functools.lru_cache(maxsize=256)

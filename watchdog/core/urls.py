@@ -9,12 +9,20 @@ github_to_colab("https://gist.github.com/USER/ID")
     -> "https://colab.research.google.com/gist/USER/ID"
 split_credentials("http://user:p%40ss@grid:4444/wd/hub")
     -> ("http://grid:4444/wd/hub", "user", "p@ss")
+is_sign_in_url("https://accounts.google.com/v3/signin/identifier?continue=...")  -> True
+place("https://accounts.google.com/ServiceLogin?continue=...")
+    -> "https://accounts.google.com/ServiceLogin"
+normalize("HTTP://ÜBUNG.example:80/a/./b/ü?x=1#top")
+    -> "http://xn--bung-zra.example/a/b/%C3%BC?x=1"
+same_notebook("http://127.0.0.1:8/n/%C3%BC#scrollTo=x", "http://2130706433:8/n/ü?usp=sharing")
+    -> True
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 COLAB_HOST = "colab.research.google.com"
 
@@ -27,6 +35,21 @@ GITHUB_URL_ACCEPTED = (
     "(or its raw.githubusercontent.com form), or a gist https://gist.github.com/USER/ID"
 )
 
+# Where Google sends a signed-out browser. The simulated Colab's sign-in page is recognised by
+# its structure instead (see js/engine.js cwSignInPage), as the real page is too.
+SIGN_IN_HOSTS = frozenset({"accounts.google.com"})
+PLACE_LIMIT = 200
+MAX_URL_LENGTH = 8192  # one bad value must not write megabytes of errors
+# Query parameters Colab adds or drops by itself: never a sign that the tab navigated away.
+COLAB_OWN_PARAMS = frozenset({"usp", "authuser", "pli", "hl", "ouid"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters a browser leaves as they are in a path (RFC 3986 pchar and "/"); the rest it
+# percent-encodes as UTF-8.
+_PATH_SAFE = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%"
+)
+_PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
+
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _RAW_HOST = "raw.githubusercontent.com"
 _GIST_HOST = "gist.github.com"
@@ -37,6 +60,8 @@ def _split_http(text: str, accepted: str) -> tuple[str, SplitResult]:
     url = text.strip() if isinstance(text, str) else ""
     if not url:
         raise ValueError(f"empty URL: use {accepted}")
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"{too_long(url)}: use {accepted}")
     if any(ch.isspace() for ch in url):
         raise ValueError(f"{url!r} contains spaces: use {accepted}")
     parts = urlsplit(url)
@@ -148,3 +173,121 @@ def split_credentials(url: str) -> tuple[str, str | None, str | None]:
         return url, None, None
     user, _, password = userinfo.partition(":")
     return f"{scheme}://{address}", unquote(user), unquote(password)
+
+
+def too_long(url: str) -> str:
+    """The one-line reason for a URL over MAX_URL_LENGTH (never the URL itself)."""
+    return f"a URL of {len(url)} characters is longer than the {MAX_URL_LENGTH // 1024} KB limit"
+
+
+def is_sign_in_url(url: str) -> bool:
+    """True when `url` is on Google's sign-in host (accounts.google.com)."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return False
+    return host is not None and host.lower() in SIGN_IN_HOSTS
+
+
+def place(url: str) -> str:
+    """Where a tab went, for people: the address without query, fragment or credentials
+    (a sign-in page's `continue=` parameter is long and says nothing new), capped."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        return url[:PLACE_LIMIT]
+    if not parts.scheme or not host:
+        return url[:PLACE_LIMIT]
+    return f"{parts.scheme}://{host}{port}{parts.path}"[:PLACE_LIMIT]
+
+
+def normalize(url: str) -> str:
+    """`url` as a browser shows it after loading, for comparing addresses (never for display).
+
+    Lower-case scheme and host; an IDN host in its punycode (xn--) form; a numeric IPv4 host
+    (2130706433, 0x7f.1, 127.1) dotted; the scheme's default port dropped; `.` and `..`
+    path segments resolved; non-ASCII and other unsafe path characters percent-encoded as
+    UTF-8 and every %xx upper-cased; the fragment dropped. The query is kept as it is.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = _ipv4(host) or _idna(host)
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    path = _normal_path(parts.path)
+    return f"{scheme}://{netloc}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def same_notebook(current: str, wanted: str) -> bool:
+    """True when a tab at `current` still shows the notebook `wanted`.
+
+    Both are normalised (see `normalize`); scheme and fragment never count, nor a trailing
+    "/"; every query parameter of `wanted` must be present in `current`, except Colab's own
+    (COLAB_OWN_PARAMS, e.g. usp=sharing), which Colab may add or drop.
+    """
+    c, w = urlsplit(normalize(current)), urlsplit(normalize(wanted))
+    if (c.netloc, c.path.rstrip("/")) != (w.netloc, w.path.rstrip("/")):
+        return False
+    have = set(parse_qsl(c.query, keep_blank_values=True))
+    need = {
+        kv for kv in parse_qsl(w.query, keep_blank_values=True) if kv[0] not in COLAB_OWN_PARAMS
+    }
+    return need <= have
+
+
+def _normal_path(path: str) -> str:
+    if not path:
+        return "/"
+    resolved = posixpath.normpath(path) if "/." in path else path
+    if resolved.startswith("//"):  # normpath keeps a leading "//"
+        resolved = "/" + resolved.lstrip("/")
+    if path.endswith("/") and not resolved.endswith("/"):
+        resolved += "/"
+    encoded = "".join(
+        ch if ch in _PATH_SAFE else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        for ch in resolved
+    )
+    return _PERCENT.sub(lambda m: "%" + m.group(1).upper(), encoded)
+
+
+def _idna(host: str) -> str:
+    """The host's ASCII (punycode) form, lower-case; unchanged when it cannot be encoded."""
+    host = host.lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _ipv4(host: str) -> str | None:
+    """A numeric IPv4 host in the forms browsers accept (decimal, 0x hex, 0 octal, 1 to 4
+    parts, the last filling the remaining bytes) as a dotted quad; None if it is not one."""
+    parts = host.rstrip(".").split(".")
+    if not host or len(parts) > 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        try:
+            if part[:2].lower() == "0x":
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10))
+        except ValueError:
+            return None
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = sum(n << (8 * (3 - i)) for i, n in enumerate(head)) + last
+    return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))

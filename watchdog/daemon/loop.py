@@ -12,6 +12,8 @@ Failure handling (one `try` per notebook per tick, see watchdog.errors):
     TabLost          reopen the tab and retry once; if that fails, back off that notebook only
     PageUnreachable  (a TabLost: the page did not load, server down) back off that notebook
                      only and reopen it then; the browser is fine, so no `on_browser_lost`
+    SignedOut        (a TabLost: the tab landed on a sign-in page) back off that notebook
+                     only; reopened then, never at once (signing in needs a person)
     PageScriptError  a failed tick; back off that notebook only
     BrowserLost      recreate that session's browser now, then with backoff; after
                      `lost_after` failed attempts tell listeners `on_browser_lost` (once)
@@ -44,6 +46,7 @@ from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
     PageUnreachable,
+    SignedOut,
     TabLost,
 )
 
@@ -272,6 +275,8 @@ class Daemon:
         failure: str | None = None
         status: EngineStatus | None = None
         title: str | None = None
+        landed: str | None = None
+        signed_out = False
         try:
             status, title = self._open_and_tick(session.browser, nb)
         except BrowserLost as exc:
@@ -282,15 +287,18 @@ class Daemon:
         except PageUnreachable as exc:
             nb.needs_open = True
             failure = f"page unreachable: {exc}"
+        except SignedOut as exc:
+            nb.needs_open = True
+            failure, landed, signed_out = f"signed out: {exc}", exc.landed, True
         except TabLost as exc:
             nb.needs_open = True
-            failure = f"tab lost: {exc}"
+            failure, landed = f"tab lost: {exc}", exc.landed
         except BrowserError as exc:
             failure = f"{type(exc).__name__}: {exc}"
         except Exception as exc:
             logger.exception("tick of {} failed unexpectedly", nb.url)
             failure = f"unexpected {type(exc).__name__}: {exc}"
-        result = TickResult(nb.url, self.clock.now(), status, failure, title)
+        result = TickResult(nb.url, self.clock.now(), status, failure, title, landed, signed_out)
         if failure is None:
             nb.failures = 0
             nb.due = 0.0
@@ -330,7 +338,7 @@ class Daemon:
                 return browser.tick(nb.url, dict(self.config.options))
             except TabLost as exc:
                 nb.needs_open = True
-                if attempt == 2 or isinstance(exc, PageUnreachable):
+                if attempt == 2 or isinstance(exc, PageUnreachable | SignedOut):
                     raise  # an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover

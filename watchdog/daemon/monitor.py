@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -53,11 +53,13 @@ class Monitor:
         pid: int | None = None,
         tz: tzinfo = UTC,
         close_notifier: Callable[[], None] | None = None,
+        watched: Sequence[str] = (),
     ) -> None:
         """`started_at` is the user's `--started-at`/`--elapsed` start for the runtime(s)
         already running when the daemon starts; it applies to each notebook's first session
         only, and a persisted live session wins over it. `tz` is the zone of the readable
-        deadline in alert bodies."""
+        deadline in alert bodies. `watched` are the notebooks this daemon ticks: `status
+        --check` fails when one of them had no good tick within 3 intervals."""
         self._store = store
         self._notifier = notifier
         self._clock = clock
@@ -72,6 +74,8 @@ class Monitor:
         self._notebooks: dict[str, NotebookState] | None = None
         self._running = False
         self._updated_at: datetime | None = None
+        self._watched = list(watched)
+        self._started_at: datetime | None = None
 
     # -- TickListener -------------------------------------------------------------------------
 
@@ -79,6 +83,7 @@ class Monitor:
         with self._lock:
             self._load()
             self._running = True
+            self._started_at = self._clock.now()
             self._save()
 
     def on_tick(self, result: TickResult) -> None:
@@ -172,6 +177,8 @@ class Monitor:
                 "running": self._running,
                 "updated_at": None if self._updated_at is None else iso(self._updated_at),
                 "interval_s": self._interval,
+                "started_at": None if self._started_at is None else iso(self._started_at),
+                "watched": self._watched,
             },
             "settings": {  # the interval is daemon.interval_s (the heartbeat's pace)
                 "idle_timeout_s": self._limits.idle_timeout,

@@ -4,6 +4,7 @@ Routes:
     /notebook, /notebook/<name>   the simulated notebook page (query string parameters: see
                                   watchdog/sim/README.md); <name> only makes URLs distinct
     /elsewhere                    a page that is not a notebook (navigation-away tests)
+    /ServiceLogin                 a Google-like sign-in page (where `signed_out=redirect` goes)
     /                             an index of example links, for humans
 
 The page's JavaScript is inlined, so one page load is exactly one request: `requests` lets a
@@ -22,7 +23,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from types import TracebackType
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 DEFAULT_TITLE = "sim_notebook.ipynb - Colab"
 # Concatenated, in this order, into one function scope (they share its variables).
@@ -50,6 +51,17 @@ def render_notebook(query: str) -> str:
         .replace("{{title}}", html.escape(title))
         .replace("{{elements_js}}", _static("sim-elements.js"))
         .replace("{{page_js}}", _page_js())
+    )
+
+
+def render_signed_out(query: str, path: str) -> str:
+    """Colab's own signed-out page at the notebook's address: a sign-in link, no runtime."""
+    title = parse_qs(query).get("title", [DEFAULT_TITLE])[0] or DEFAULT_TITLE
+    target = quote(path + (f"?{query}" if query else ""), safe="")
+    return (
+        _static("signed-out.html")
+        .replace("{{title}}", html.escape(title))
+        .replace("{{continue}}", html.escape(target))
     )
 
 
@@ -208,6 +220,7 @@ class SimServer:
             self._requests.append(path)
 
     def _respond(self, raw_path: str) -> tuple[int, str, str]:
+        """(status, content type, body); a 302's body is its Location."""
         if self._delay > 0:
             self._delay_event.wait(self._delay)
         if self._fail_status is not None:
@@ -216,12 +229,27 @@ class SimServer:
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/") or "/"
         if path == "/notebook" or (path.startswith("/notebook/") and len(path) > len("/notebook/")):
-            return 200, "text/html; charset=utf-8", render_notebook(parts.query)
+            return self._notebook(raw_path, path, parts.query)
+        if path == "/ServiceLogin":
+            return 200, "text/html; charset=utf-8", _static("signin.html")
         if path == "/elsewhere":
             return 200, "text/html; charset=utf-8", _static("elsewhere.html")
         if path == "/":
             return 200, "text/html; charset=utf-8", _index(self.base_url)
         return 404, "text/plain; charset=utf-8", "not found\n"
+
+    @staticmethod
+    def _notebook(raw_path: str, path: str, query: str) -> tuple[int, str, str]:
+        params = parse_qs(query)
+        signed_out = params.get("signed_out", [""])[0]
+        elsewhere = params.get("redirect", [""])[0]
+        if elsewhere.startswith("/") and not elsewhere.startswith("//"):
+            return 302, "text/plain", elsewhere  # a notebook that is never reached
+        if signed_out == "redirect":  # as Google does for a signed-out browser
+            return 302, "text/plain", "/ServiceLogin?continue=" + quote(raw_path, safe="")
+        if signed_out == "page":
+            return 200, "text/html; charset=utf-8", render_signed_out(query, path)
+        return 200, "text/html; charset=utf-8", render_notebook(query)
 
 
 def _query_value(value: object) -> str:
@@ -258,9 +286,12 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self, *, head: bool) -> None:
             server._record(self.path)
             status, ctype, text = server._respond(self.path)
-            body = text.encode("utf-8")
+            location = text if status == 302 else None
+            body = b"" if location else text.encode("utf-8")
             try:
                 self.send_response(status, _reason(status))
+                if location:
+                    self.send_header("Location", location)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Cache-Control", "no-store")

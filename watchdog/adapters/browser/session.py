@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import psutil
 from loguru import logger
@@ -32,15 +32,17 @@ from watchdog.adapters.browser.driver import (
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import connection_reason, translating
+from watchdog.core import urls
 from watchdog.core.model import EngineStatus
 from watchdog.core.redact import without_credentials
-from watchdog.core.urls import split_credentials
+from watchdog.core.urls import is_sign_in_url, place, split_credentials
 from watchdog.errors import (
     BrowserLost,
     BrowserUnavailable,
     ConfigError,
     PageScriptError,
     PageUnreachable,
+    SignedOut,
     TabLost,
 )
 
@@ -50,7 +52,7 @@ ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
 # otherwise the script returns the address alone for Python to check (same_notebook).
 TICK_CALL = """
 const cwHref = location.href;
-if (cwHref !== arguments[1]) return {href: cwHref};
+if (cwHref !== arguments[1]) return {href: cwHref, signedOut: cwSignInPage()};
 return {href: cwHref, title: document.title, status: colabWatchdogTick(arguments[0])};
 """
 
@@ -66,17 +68,18 @@ class _PinnedService(Service):
         return None
 
 
-def same_notebook(current: str, wanted: str) -> bool:
-    """True when the tab at `current` still shows the notebook `wanted`.
+def child_environment(env: Mapping[str, str]) -> dict[str, str] | None:
+    """The environment of chromedriver and so of Chromium: the CLI's, without any
+    WATCHDOG_* variable (alert URLs, credentials). None (inherit) when none was given."""
+    if not env:
+        return None
+    return {k: v for k, v in env.items() if not k.upper().startswith("WATCHDOG_")}
 
-    Host and path must match; every query parameter of `wanted` must be present (Colab may
-    add its own, e.g. authuser); scheme and fragment are ignored.
-    """
-    c, w = urlsplit(current), urlsplit(wanted)
-    if (c.netloc.lower(), c.path.rstrip("/")) != (w.netloc.lower(), w.path.rstrip("/")):
-        return False
-    have = set(parse_qsl(c.query, keep_blank_values=True))
-    return set(parse_qsl(w.query, keep_blank_values=True)) <= have
+
+def same_notebook(current: str, wanted: str) -> bool:
+    """True when the tab at `current` still shows the notebook `wanted` (both normalised the
+    way a browser rewrites addresses; see watchdog.core.urls.same_notebook)."""
+    return urls.same_notebook(current, wanted)
 
 
 class SeleniumBrowser:
@@ -177,7 +180,7 @@ class SeleniumBrowser:
             assert profile is not None
             if binary:
                 options.binary_location = binary
-            clean_stale_locks(profile)
+            clean_stale_locks(profile, end_orphans=True)  # under the profile lock (CLI)
             options.add_argument(f"--user-data-dir={profile}")
         else:
             assert self._attach is not None
@@ -191,7 +194,8 @@ class SeleniumBrowser:
         )
         try:
             with translating(f"starting chromedriver {resolved.path}"):
-                driver = webdriver.Chrome(options=options, service=_PinnedService(resolved.path))
+                service = _PinnedService(resolved.path, env=child_environment(cfg.env))
+                driver = webdriver.Chrome(options=options, service=service)
         except BrowserLost as exc:
             # A local driver or browser that cannot start is a setup problem, not a lost
             # session: the driver exited at once, the browser binary is missing, no display.
@@ -350,10 +354,15 @@ class SeleniumBrowser:
             self._switch(driver, handle)
         return driver
 
-    def _check_href(self, url: str, current: object) -> str:
-        """`current` (the tab's address) if it still shows the notebook, else TabLost."""
+    def _check_href(self, url: str, current: object, signed_out: object = False) -> str:
+        """`current` (the tab's address) if it still shows the notebook, else TabLost
+        (SignedOut when it is a sign-in page: `signed_out` is the page's own verdict)."""
         if not isinstance(current, str) or not same_notebook(current, url):
-            raise TabLost(f"the tab of {url} navigated away to {current}")
+            landed = current if isinstance(current, str) else None
+            if signed_out is True or (landed is not None and is_sign_in_url(landed)):
+                where = place(landed or "")
+                raise SignedOut(f"the tab of {url} landed on a sign-in page {where}", landed=landed)
+            raise TabLost(f"the tab of {url} navigated away to {current}", landed=landed)
         self._hrefs[url] = current
         return current
 
@@ -418,7 +427,7 @@ class SeleniumBrowser:
                 raise PageScriptError(f"tick result for {url} is not an object: {raw!r:.80}")
             if "status" in raw:
                 break
-            self._check_href(url, raw.get("href"))
+            self._check_href(url, raw.get("href"), raw.get("signedOut"))
         else:
             raise TabLost(f"the tab of {url} keeps changing its address")
         try:

@@ -23,6 +23,7 @@ from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
 if TYPE_CHECKING:
     import psutil
 
+    from watchdog.core.host import Host
     from watchdog.settings import Settings
 
 LOGIN_URL = "https://accounts.google.com/ServiceLogin?continue=https://colab.research.google.com/"
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _login(settings: Settings) -> int:
     from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary
-    from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
+    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
     from watchdog.paths import current_host
 
     host = current_host()
@@ -111,6 +112,16 @@ def _login(settings: Settings) -> int:
             "no Chrome, Chromium, Edge or Brave found", hint=INSTALL_HINTS[host.family]
         )
     profile = ensure_profile_dir(settings.profile_dir)
+    held = hold_profile_lock(profile)  # not while a daemon uses it; held until login ends
+    try:
+        return _sign_in(binary, profile, host)
+    finally:
+        held.release()
+
+
+def _sign_in(binary: str, profile: Path, host: Host) -> int:
+    from watchdog.adapters.browser.profile import clean_stale_locks
+
     clean_stale_locks(profile)
     command = browser_command(binary, profile, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
     print(f"Opening {Path(binary).name} on the profile {profile}.")

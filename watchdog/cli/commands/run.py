@@ -3,6 +3,7 @@
     colab-watchdog run https://colab.research.google.com/drive/ID [URL ...]
         [--interval 60s] [--reconnect/--no-reconnect] [--attach 127.0.0.1:9222 |
          --remote http://grid:4444] [--headful] [--state-file PATH] [--notify URL ...]
+        [--notify-file FILE]
         [--started-at ISO | --elapsed 3h20m] [--allow-remote-attach] [--once]
 
 With no URL and no WATCHDOG_NOTEBOOKS it exits 2 naming WATCHDOG_NOTEBOOKS (under systemd or
@@ -10,8 +11,8 @@ Docker a missing setting must not look like success); in attach mode it watches 
 tab of the attached browser instead. `./scripts/run` starts the demo when nothing is configured.
 
 `--once` ticks every notebook once and prints a JSON array, one object per notebook:
-    {"url": str, "title": str|null, "status": {engine status, see js/engine.js}|null,
-     "error": str|null}
+    {"url": str, "title": str|null, "state": engine state|"signed-out"|"unreachable",
+     "status": {engine status, see js/engine.js}|null, "error": str|null}
 and exits 0 when every notebook was reachable and its state known (not "unknown"), else 1.
 It is the selector self-test to run after Colab changes its page.
 """
@@ -22,8 +23,9 @@ import argparse
 import json
 import os
 import threading
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import parse_duration
@@ -35,6 +37,10 @@ NO_NOTEBOOK = (
     "no notebook to watch: give URL arguments or set WATCHDOG_NOTEBOOKS (or use --attach "
     "to adopt the Colab tabs of your browser; `colab-watchdog demo` shows it working)"
 )
+
+if TYPE_CHECKING:
+    from watchdog.daemon.loop import Daemon
+    from watchdog.settings import Settings
 
 FLAG_NAMES = {
     "notebooks": "URL",
@@ -71,7 +77,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(e.g. 127.0.0.1:9222); its tabs and the browser are never closed",
     )
     mode.add_argument(
-        "--remote", metavar="URL", help="use a Selenium Grid / W3C WebDriver endpoint"
+        "--remote",
+        metavar="URL",
+        help="use a Selenium Grid / W3C WebDriver endpoint (a password in it shows in `ps`: "
+        "prefer WATCHDOG_REMOTE_URL in the environment or .env)",
     )
     parser.add_argument("--headful", action="store_true", help="show the launched browser's window")
     parser.add_argument("--state-file", metavar="PATH", help="WATCHDOG_STATE_FILE")
@@ -79,7 +88,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--notify",
         metavar="URL",
         action="append",
-        help="an apprise alert URL (repeatable; WATCHDOG_NOTIFY)",
+        help="an apprise alert URL (repeatable; WATCHDOG_NOTIFY). Other users see it in `ps`: "
+        "prefer WATCHDOG_NOTIFY in the environment or .env, or --notify-file",
+    )
+    parser.add_argument(
+        "--notify-file",
+        metavar="FILE",
+        help="apprise alert URLs, one a line (# starts a comment); the file must not be "
+        "readable by group or others (chmod 600 FILE)",
     )
     started = parser.add_mutually_exclusive_group()
     started.add_argument(
@@ -106,12 +122,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The settings the flags set (None = not given)."""
+    notify = list(args.notify or [])
+    if args.notify_file:
+        notify += read_notify_file(args.notify_file)
     values: dict[str, Any] = {
         "notebooks": args.urls or None,
         "interval": args.interval,
         "reconnect": args.reconnect,
         "state_file": args.state_file,
-        "notify": args.notify,
+        "notify": notify or None,
         "allow_remote_attach": args.allow_remote_attach,
         "headless": False if args.headful else None,
     }
@@ -120,6 +139,35 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     if args.remote:
         values.update(browser="remote", remote_url=args.remote)
     return values
+
+
+def read_notify_file(name: str) -> list[str]:
+    """The apprise URLs of `--notify-file`: one a line, blank lines and `#` comments skipped.
+
+    ConfigError (exit 2, one line, never a URL) when the file cannot be read, holds no URL,
+    or is readable by group or others (it holds secrets).
+    """
+    flag = f"--notify-file {name}"
+    try:
+        with open(name, encoding="utf-8") as handle:  # noqa: PTH123 (fstat of this very file)
+            mode = os.fstat(handle.fileno()).st_mode
+            if os.name != "nt" and mode & 0o077:
+                raise ConfigError(
+                    f"{flag} is readable by group or others (mode {mode & 0o777:03o}): "
+                    f"it holds secrets; run chmod 600 {name}"
+                )
+            text = handle.read(1024 * 1024)
+    except OSError as exc:
+        raise ConfigError(
+            f"{flag}: cannot read it ({exc.strerror}): give a file with one apprise URL a line"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{flag} is not UTF-8 text: one apprise URL a line") from None
+    urls = [line.strip() for line in text.splitlines()]
+    urls = [u for u in urls if u and not u.startswith("#")]
+    if not urls:
+        raise ConfigError(f"{flag} holds no URL: one apprise URL a line")
+    return urls
 
 
 def parse_started_at(text: str | None, now: datetime) -> datetime | None:
@@ -184,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
     from loguru import logger
 
     from watchdog.cli.alerting import check_notify_urls
-    from watchdog.cli.compose import RunContext, build_daemon
+    from watchdog.cli.compose import RunContext, build_daemon, hold_run_locks
     from watchdog.cli.config import load_settings
     from watchdog.cli.logging import configure_logging, shutdown_logging
 
@@ -192,7 +240,10 @@ def run(args: argparse.Namespace) -> int:
     started_at = parse_started_at(args.started_at, now) or parse_elapsed(args.elapsed, now)
     context = RunContext(env=dict(os.environ), started_at=started_at, once=args.once)
     settings = load_settings(overrides(args), flag_names=FLAG_NAMES)
-    check_notify_urls(settings.notify_urls(), "--notify" if args.notify else "WATCHDOG_NOTIFY")
+    check_notify_urls(
+        settings.notify_urls(),
+        "--notify-file" if args.notify_file else "--notify" if args.notify else "WATCHDOG_NOTIFY",
+    )
     configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
     try:
         urls = list(settings.notebooks)
@@ -208,21 +259,29 @@ def run(args: argparse.Namespace) -> int:
                 ", ".join(others),
             )
         stop = threading.Event()
-        daemon = build_daemon(settings, urls, stop_event=stop, context=context)
-        if args.once:
-            return _print_once(daemon.run_once(), settings.secrets())
-        with stop_on_signals(stop) as received:
-            logger.info(
-                "watching {} notebook(s) every {}s in {} mode",
-                len(urls),
-                settings.interval,
-                settings.browser,
-            )
-            daemon.run()
-        logger.info("stopped")
-        return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
+        with ExitStack() as locks:
+            hold_run_locks(settings, urls, context, locks)
+            daemon = build_daemon(settings, urls, stop_event=stop, context=context)
+            if args.once:
+                return _print_once(daemon.run_once(), settings.secrets())
+            return _run_daemon(daemon, stop, settings, urls)
     finally:
         shutdown_logging()
+
+
+def _run_daemon(daemon: Daemon, stop: threading.Event, settings: Settings, urls: list[str]) -> int:
+    from loguru import logger
+
+    with stop_on_signals(stop) as received:
+        logger.info(
+            "watching {} notebook(s) every {}s in {} mode",
+            len(urls),
+            settings.interval,
+            settings.browser,
+        )
+        daemon.run()
+    logger.info("stopped")
+    return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
 
 
 def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
@@ -242,13 +301,18 @@ def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
 
 
 def once_json(result: TickResult) -> dict[str, Any]:
-    """One notebook's `--once` object: url, title, status (engine JSON or null), error."""
+    """One notebook's `--once` object: url, title, state, status (engine JSON or null), error."""
     error = result.failure
-    if error is None and result.status is not None:
-        error = result.status.error
+    status = result.status
+    if error is None and status is not None:
+        error = status.error
+    state: str = "unreachable" if status is None else status.state
+    if result.signed_out or (status is not None and status.signed_out):
+        state = "signed-out"
     return {
         "url": result.url,
         "title": result.title,
+        "state": state,
         "status": None if result.status is None else result.status.to_json(),
         "error": error,
     }
@@ -263,5 +327,5 @@ def _print_once(results: list[TickResult], secrets: list[str]) -> int:
         if obj["error"]:
             obj["error"] = redact(obj["error"], fragments)
     print(json.dumps(objects, indent=2, ensure_ascii=False))
-    known = all(r.status is not None and r.status.state != "unknown" for r in results)
+    known = all(obj["state"] not in ("unknown", "unreachable", "signed-out") for obj in objects)
     return ExitCode.OK if results and known else ExitCode.FAILURE

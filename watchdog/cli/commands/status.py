@@ -9,7 +9,9 @@ at the moment of the call. `--json` prints exactly
                     "alerts_sent": [...]}]}
 
 `--check` (the Docker health check) exits 0 when a running daemon updated the state within
-3 intervals (the interval is stored in the state file), 1 otherwise.
+3 intervals (the interval is stored in the state file) and every notebook it watches had a
+good tick within 3 intervals (counted from the daemon's start for one never reached), 1
+otherwise.
 
 A corrupt state file (not JSON, another schema, a value of the wrong shape such as a
 timestamp without a time zone) is left where it is (status only reads; the
@@ -51,8 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 0 if a running daemon updated the state within 3 intervals, else 1 "
-        "(for health checks)",
+        help="exit 0 if a running daemon updated the state and had a good tick of every "
+        "notebook within 3 intervals, else 1 (for health checks)",
     )
     parser.add_argument(
         "--state-file",
@@ -170,7 +172,35 @@ def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
     limit = STALE_AFTER_INTERVALS * float(interval)
     if age > limit:
         return False, f"last update {age:.0f}s ago, more than 3 intervals ({limit:g}s)"
+    unreached = _unreached(state, daemon, now, limit)
+    if unreached:
+        return False, unreached
     return True, f"updated {max(age, 0):.0f}s ago"
+
+
+def _unreached(state: dict[str, Any], daemon: dict[str, Any], now: datetime, limit: float) -> str:
+    """Why a watched notebook counts as unreached (no good tick within `limit` seconds,
+    counted from the daemon's start when it never had one), or "" when none does."""
+    from watchdog.core.session import parse_iso
+
+    watched = daemon.get("watched")
+    started = daemon.get("started_at")
+    if not isinstance(watched, list) or not isinstance(started, str):
+        return ""  # a state file from before this check
+    notebooks = state.get("notebooks") or {}
+    for url in watched:
+        record = notebooks.get(url) if isinstance(url, str) else None
+        last_ok = record.get("last_ok_at") if isinstance(record, dict) else None
+        since = parse_iso(last_ok if isinstance(last_ok, str) else started)
+        age = (now - since).total_seconds()
+        if age > limit:
+            where = record.get("state") if isinstance(record, dict) else None
+            what = "never" if last_ok is None else f"not for {age:.0f}s"
+            return (
+                f"{url} was {what} reached (state {where or 'new'}), "
+                f"more than 3 intervals ({limit:g}s)"
+            )
+    return ""
 
 
 def _table(document: dict[str, Any], freshness: str) -> str:

@@ -79,11 +79,14 @@ function openPanel(name) {
   counters.panelsOpened++;
   log("panel-open", name);
   if (name === "sessions") {
+    // sessions_drift=1: the era's dialog style, and the Close button without `.dismiss`.
     showDialog("sessions", {
-      style: "paper", role: "dialog", wrapper: "colab-sessions-dialog", title: "Active sessions",
+      style: P.sessions_drift ? P.dialogs : "paper", role: "dialog",
+      wrapper: "colab-sessions-dialog", title: "Active sessions",
       body: [h("div", { class: "content" }, [
         h("table", {}, [h("tr", {}, [h("td", { text: P.title }), h("td", { text: "Current session" })])])])],
-      secondary: "Terminate other sessions", primary: T.close, buttonClass: { ok: "dismiss" },
+      secondary: "Terminate other sessions", primary: T.close,
+      buttonClass: P.sessions_drift ? {} : { ok: "dismiss" },
       onSecondary: () => { counters.sessionsTerminated++; },
     });
   } else if (name === "resources") {

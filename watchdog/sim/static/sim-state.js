@@ -34,6 +34,7 @@ const P = {
   global: q.get("global") === "1",
   tick_ms: Math.max(10, num("tick_ms", 100)),
   persist: q.get("persist") === "1",
+  sessions_drift: q.get("sessions_drift") === "1",
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
 };
 document.title = P.title;
