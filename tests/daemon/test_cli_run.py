@@ -260,7 +260,7 @@ def test_demo_runs_the_daemon_and_shows_the_live_view(tmp_path: Path) -> None:
     require_chrome()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHDOG_")}
     result = subprocess.run(
-        [sys.executable, "-m", "watchdog", "demo", "--duration", "20s"],
+        [sys.executable, "-m", "watchdog", "demo", "--duration", "30s"],
         check=False,
         env=env,
         cwd=tmp_path,
@@ -271,6 +271,8 @@ def test_demo_runs_the_daemon_and_shows_the_live_view(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert "modern (2025)" in out and "control, unwatched" in out
-    # after 20 s the unwatched page (idle 10 s) idled out; the watched ones did not
+    # The unwatched page (idle 10 s) idled out at least once in 30 s, however long the
+    # browser took to start on a loaded machine (20 s left it no time to, now and then);
+    # the watched ones never did.
     assert "watched notebooks that never idled out: 2 of 2" in out
-    assert "the unwatched one idled out 1 time(s)" in out
+    assert re.search(r"the unwatched one idled out [1-9]\d* time\(s\)", out), out
