@@ -52,6 +52,7 @@ def engine_options(settings: Settings) -> dict[str, Any]:
         "selectors": settings.selector_map(),
         "maxDepth": ENGINE_MAX_DEPTH,
         "closePanels": settings.browser != "attach",
+        "actuator": settings.input,
     }
 
 
