@@ -39,12 +39,24 @@ def step_up(level: int) -> int:
     return min(level + 1, TOP_LEVEL)
 
 
-def idle_disconnect(was_connected: bool, status: EngineStatus) -> bool:
+def idle_disconnect(
+    was_connected: bool,
+    status: EngineStatus,
+    *,
+    connected_for: float | None = None,
+    idle_timeout: float = 0.0,
+) -> bool:
     """True when `status` shows an idle-timeout disconnect right after a connected tick.
 
-    That is evidence that the activity of the ticks before did not count.
+    That is evidence that the activity of the ticks before did not count. Colab's notice
+    reads the same after an idle timeout and at the end of the lifetime ("inactivity or
+    reaching its maximum duration"), so callers rule out the lifetime's end themselves; and a
+    runtime seen connected for less than the idle timeout (`connected_for`, seconds) cannot
+    have idled out while we watched it.
     """
     if not was_connected or status.state != "disconnected" or status.error is not None:
+        return False
+    if connected_for is not None and idle_timeout > 0 and connected_for < idle_timeout:
         return False
     dialog = status.dialog
     return (

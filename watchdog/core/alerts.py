@@ -253,9 +253,11 @@ def observe_tick(
             detail = status.dialog.text if status.dialog is not None else None
             ended = _session_end(nb, now, limits, interval, detail)
             events += ended
-            if idle_disconnect(was_connected, status) and [e.kind for e in ended] == [
-                "disconnected"
-            ]:
+            lasted = (now - nb.session.started_at).total_seconds()
+            evidence = idle_disconnect(
+                was_connected, status, connected_for=lasted, idle_timeout=limits.idle_timeout
+            )
+            if evidence and [e.kind for e in ended] == ["disconnected"]:
                 events.append(_activity_failed(nb, now, limits, last_input))
         nb = replace(nb, session=None, was_disconnected=True)
 

@@ -68,6 +68,7 @@ class _Notebook:
     needs_reload: bool = False
     activity_level: int = 0  # rung of activity input (watchdog.core.activity)
     connected: bool = False  # the last tick succeeded and read "connected"
+    connected_since: float | None = None  # monotonic time it was first seen so, in a row
 
 
 @dataclass
@@ -94,6 +95,7 @@ class DaemonConfig:
     max_backoff: float = DEFAULT_CAP
     lost_after: int = 3  # failed recoveries before on_browser_lost
     reload_after: int = RELOAD_AFTER  # state=unknown ticks in a row before the tab is reloaded
+    idle_timeout: float = 0.0  # Colab's idle timeout (0: unknown), for the activity evidence
 
 
 # How far schedule's idea of the next sweep may drift from the monotonic one before the job
@@ -308,7 +310,7 @@ class Daemon:
         if status is not None:
             self._watch_activity(nb, status)
         else:
-            nb.connected = False
+            nb.connected, nb.connected_since = False, None
         result = TickResult(
             nb.url,
             self.clock.now(),
@@ -366,7 +368,11 @@ class Daemon:
 
     def _watch_activity(self, nb: _Notebook, status: EngineStatus) -> None:
         """Step the notebook's activity up a rung after an idle-timeout disconnect."""
-        if idle_disconnect(nb.connected, status):
+        now = self.clock.monotonic()
+        since = None if nb.connected_since is None else now - nb.connected_since
+        if idle_disconnect(
+            nb.connected, status, connected_for=since, idle_timeout=self.config.idle_timeout
+        ):
             before = nb.activity_level
             nb.activity_level = step_up(before)
             logger.warning(
@@ -378,6 +384,10 @@ class Daemon:
                 rung_name(nb.activity_level),
             )
         nb.connected = status.state == "connected" and status.error is None
+        if not nb.connected:
+            nb.connected_since = None
+        elif nb.connected_since is None:
+            nb.connected_since = now
 
     def _watch_page(self, nb: _Notebook, status: EngineStatus) -> None:
         """Count ticks that found no notebook; ask for a reload (with backoff) when stuck."""
