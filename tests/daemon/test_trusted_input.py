@@ -158,3 +158,24 @@ def test_page_events_fail_under_the_pessimistic_hypotheses(
         assert counters["promptsConfirmed"] == 0, counters
     finally:
         driver.quit()
+
+
+def test_done_when_run_three_urls_keeps_two_connected_and_confirms_the_prompt(
+    tmp_path: Path, fresh_sim_server: SimServer
+) -> None:
+    """`colab-watchdog run URL1 URL2 URL3` (interval 1 s, idle timeout 5 s) on the trusted-only
+    page: the two plain notebooks stay connected for 30 s, the third's prompt is confirmed."""
+    from tests.daemon.test_cli_run import TICK, cli_env, run_then_sigterm
+
+    plain = [fresh_sim_server.page_url(f"cli-{i}", era=2025, idle=IDLE, trusted=1) for i in (1, 2)]
+    prompt = fresh_sim_server.page_url("cli-3", era=2025, idle=IDLE, trusted=1, prompt_after=3)
+    env = cli_env(tmp_path)
+    log, _, _ = run_then_sigterm(tmp_path, [*plain, prompt], env, prompt, 30)
+    for url in plain:
+        states = [m.group(2) for m in TICK.finditer(log) if m.group(1) == url]
+        assert len(states) >= 20 and set(states) == {"connected"}, log[-3000:]
+    dialogs = [m.group(4) for m in TICK.finditer(log) if m.group(1) == prompt]
+    assert "idle-prompt/confirmed" in dialogs, log[-3000:]
+    states = [m.group(2) for m in TICK.finditer(log) if m.group(1) == prompt]
+    assert set(states) == {"connected"}, log[-3000:]
+    assert "browser bidi: click(I'm here); key" in log, log[-3000:]

@@ -14,6 +14,7 @@ visible and pointer input reaches it at once. Every WebDriver call runs inside
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from typing import Any
@@ -45,9 +46,34 @@ _EVALUATE = (
 
 
 def tick_function() -> str:
-    """js/engine.js and js/tick.js as one function (options, lastHref): one call per tick."""
+    """js/engine.js and js/tick.js as one function (options, lastHref)."""
     engine, tick = jsassets.load("engine.js"), jsassets.load("tick.js")
     return f"function (options, lastHref) {{\n{engine}\n{tick}\n}}"
+
+
+# The tick function is installed once per document, under a symbol of the page's window
+# (the engine runs in the page's own world: its last probe reads the page's objects), and
+# each tick then sends a few bytes instead of the whole engine. A tick that finds no function
+# of this version answers ["install"] and the adapter installs it.
+_KEY = 'Symbol.for("colab-watchdog/tick")'
+_STUB = (
+    "function (options, lastHref) {{ const tick = window[{key}];"
+    ' if (typeof tick !== "function" || tick.version !== "{version}") return ["install"];'
+    " return tick(options, lastHref); }}"
+)
+_INSTALL = (
+    'function () {{ const tick = {function}; tick.version = "{version}";'
+    " Object.defineProperty(window, {key}, {{value: tick, configurable: true}});"
+    ' return ["installed"]; }}'
+)
+
+
+def tick_scripts() -> tuple[str, str]:
+    """(stub, installer): the per-tick call and the once-per-document installation."""
+    function = tick_function()
+    version = hashlib.sha256(function.encode()).hexdigest()[:16]
+    stub = _STUB.format(key=_KEY, version=version)
+    return stub, _INSTALL.format(function=function, version=version, key=_KEY)
 
 
 def same_notebook(current: str, wanted: str) -> bool:
@@ -67,7 +93,7 @@ class SeleniumBrowser:
         self._driver: WebDriver | None = None
         self._transport: Transport | None = None
         self._registry = TabRegistry()
-        self._tick_function = tick_function()
+        self._tick_stub, self._tick_install = tick_scripts()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -229,7 +255,8 @@ class SeleniumBrowser:
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         """Run js/engine.js once in the notebook's tab; returns (status, page title).
 
-        Normally one script call (js/tick.js), plus the input of the engine's plan when
+        Normally one short script call (js/tick.js, installed once per document), plus the
+        input of the engine's plan when
         `options["actuator"]` is "browser" (the level of activity is
         `options["activity_level"]`). A second call when the tab's address changed since it
         was last checked and still shows the notebook (Colab rewrote its query or fragment).
@@ -241,9 +268,11 @@ class SeleniumBrowser:
         elements: list[Any] = []
         for _ in range(2):
             with translating(f"ticking {url}"):
-                raw = transport.call(
-                    handle, self._tick_function, [options, self._registry.hrefs.get(url)]
-                )
+                args = [options, self._registry.hrefs.get(url)]
+                raw = transport.call(handle, self._tick_stub, args)
+                if raw == ["install"]:  # a new document: install the engine once
+                    transport.call(handle, self._tick_install, [])
+                    raw = transport.call(handle, self._tick_stub, args)
             try:
                 data, elements = decode_tick(raw)
             except ValueError as exc:
