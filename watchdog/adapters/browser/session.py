@@ -56,10 +56,12 @@ def tick_function() -> str:
 # each tick then sends a few bytes instead of the whole engine. A tick that finds no function
 # of this version answers ["install"] and the adapter installs it.
 _KEY = 'Symbol.for("colab-watchdog/tick")'
+# The options travel as JSON text: BiDi takes ~20 ms more to pass an object argument than a
+# string (measured with Chromium 156).
 _STUB = (
-    "function (options, lastHref) {{ const tick = window[{key}];"
+    "function (optionsJson, lastHref) {{ const tick = window[{key}];"
     ' if (typeof tick !== "function" || tick.version !== "{version}") return ["install"];'
-    " return tick(options, lastHref); }}"
+    " return tick(JSON.parse(optionsJson), lastHref); }}"
 )
 _INSTALL = (
     'function () {{ const tick = {function}; tick.version = "{version}";'
@@ -268,7 +270,7 @@ class SeleniumBrowser:
         elements: list[Any] = []
         for _ in range(2):
             with translating(f"ticking {url}"):
-                args = [options, self._registry.hrefs.get(url)]
+                args = [json.dumps(options), self._registry.hrefs.get(url)]
                 raw = transport.call(handle, self._tick_stub, args)
                 if raw == ["install"]:  # a new document: install the engine once
                     transport.call(handle, self._tick_install, [])
