@@ -4,6 +4,7 @@ One tab per notebook, each addressed by its handle (= BiDi browsing context):
     startup.py    starting the session per mode, choosing the transport, ending it
     tabs.py       which tab shows which notebook
     transport.py  script, navigation and input per tab (BiDi; classic fallback)
+    cdp.py        the same over the DevTools protocol (attach mode)
     actuator.py   performing the engine's plan with browser-generated input
 
 With BiDi no tab is ever switched to: in attach mode the user's front tab stays as it is.

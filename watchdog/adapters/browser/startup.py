@@ -28,6 +28,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog.adapters.browser import attach as attach_mod
 from watchdog.adapters.browser.bidi_socket import BidiSocket
+from watchdog.adapters.browser.cdp import CdpTransport
 from watchdog.adapters.browser.config import TRIM_FLAGS, BrowserConfig, chromium_flags
 from watchdog.adapters.browser.driver import (
     INSTALL_HINTS,
@@ -38,12 +39,7 @@ from watchdog.adapters.browser.driver import (
 from watchdog.adapters.browser.processes import capture, kill_trees
 from watchdog.adapters.browser.profile import clean_stale_locks, ensure_profile_dir
 from watchdog.adapters.browser.translate import connection_reason, translating
-from watchdog.adapters.browser.transport import (
-    BidiTransport,
-    CdpTransport,
-    ClassicTransport,
-    Transport,
-)
+from watchdog.adapters.browser.transport import BidiTransport, ClassicTransport, Transport
 from watchdog.core.redact import without_credentials
 from watchdog.core.urls import split_credentials
 from watchdog.errors import BrowserLost, BrowserUnavailable, ConfigError
