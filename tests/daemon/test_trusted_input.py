@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loguru import logger
 
 from tests.daemon.conftest import (
     ENGINE_OPTIONS,
@@ -43,6 +45,14 @@ READ = (
     " prompts: s.counters.promptsConfirmed, ignored: s.counters.untrustedIgnored,"
     " interactions: s.counters.interactions} : null;"
 )
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    lines: list[str] = []
+    sink = logger.add(lambda m: lines.append(str(m)), level="DEBUG", format="{message}")
+    yield lines
+    logger.remove(sink)
 
 
 def idle_for(count: int) -> float:
@@ -188,3 +198,30 @@ def test_done_when_run_three_urls_keeps_two_connected_and_confirms_the_prompt(
     states = [m.group(2) for m in TICK.finditer(log) if m.group(1) == prompt]
     assert set(states) == {"connected"}, log[-3000:]
     assert "browser bidi: click(I'm here); key" in log, log[-3000:]
+
+
+def test_without_bidi_the_classic_fallback_still_uses_trusted_input(
+    tmp_path: Path, sim_server: SimServer, log_lines: list[str]
+) -> None:
+    """An endpoint without BiDi: switch to each tab, then WebDriver Actions. Logged once."""
+    browser = SeleniumBrowser(launch_config(tmp_path, bidi=False))
+    urls = urls_for(sim_server, 2, "classic")
+    browser.start()
+    try:
+        assert browser.transport_kind == "classic"
+        for url in urls:
+            browser.open(url)
+        wait_until(lambda: "idle-prompt" in browser.evaluate(urls[-1], PANELS), timeout=30)
+        for _ in range(3):
+            for url in urls:
+                status, _ = browser.tick(url, BROWSER_INPUT)
+                assert status.state == "connected"
+                assert status.input is not None and status.input.startswith("browser classic")
+        pages = [browser.evaluate(url, READ) for url in urls]
+        assert all(p["interactions"] > 0 and p["ignored"] == 0 for p in pages), pages
+        assert pages[-1]["prompts"] == 1, pages
+        browser.recover()  # a second start logs nothing new
+    finally:
+        browser.close()
+    fallbacks = [line for line in log_lines if "falling back to switching tabs" in line]
+    assert len(fallbacks) == 1, fallbacks
