@@ -4,15 +4,29 @@ real Browser adapter (`SeleniumBrowser`) and loop (`Daemon.sweep`)."""
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import socket
+import subprocess
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.common import ENGINE_OPTIONS, launch_browser, median, quantile, timed
+from bench.common import (
+    BROWSER_INPUT,
+    ENGINE_OPTIONS,
+    chrome_paths,
+    launch_browser,
+    median,
+    quantile,
+    timed,
+)
 from watchdog import jsassets
-from watchdog.adapters.browser import SeleniumBrowser
+from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.browser.session import ENGINE_CALL
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
@@ -23,7 +37,9 @@ def tick_cost(server: SimServer, samples: int = 300) -> dict[str, Any]:
     """Median/p99 of one engine tick vs a bare `return 1` round trip on the same page.
 
     Bare and engine calls alternate, so drift in machine load hits both alike. Also times
-    the adapter's whole `tick()` (switch to the tab, check its URL, engine, read the title).
+    the adapter's whole `tick()` as the daemon runs it (one BiDi callFunction for the URL
+    check, engine and title; then the Shift key as BiDi input), against a bare BiDi
+    callFunction round trip (`() => [1]`, addressed to the tab's context).
     """
     url = server.page_url("tick", era=2025, idle=0)
     engine_script = jsassets.load("engine.js") + ENGINE_CALL
@@ -38,13 +54,19 @@ def tick_cost(server: SimServer, samples: int = 300) -> dict[str, Any]:
             for _ in range(20):  # warm-up
                 driver.execute_script("return 1")
                 driver.execute_script(engine_script, ENGINE_OPTIONS)
+            bidi_call = partial(_bare_bidi_call, browser, str(browser.tab_handle(url)))
             bare: list[float] = []
             engine: list[float] = []
             adapter: list[float] = []
+            bidi: list[float] = []
+            page_input: list[float] = []
             for _ in range(samples):
                 bare.append(timed(lambda: driver.execute_script("return 1")))
                 engine.append(timed(lambda: driver.execute_script(engine_script, ENGINE_OPTIONS)))
-                adapter.append(timed(lambda: browser.tick(url, ENGINE_OPTIONS)))
+                adapter.append(timed(lambda: browser.tick(url, BROWSER_INPUT)))
+                bidi.append(timed(bidi_call))
+                page_input.append(timed(lambda: browser.tick(url, ENGINE_OPTIONS)))
+            transport = browser.transport_kind
         finally:
             browser.close()
     return {
@@ -58,11 +80,25 @@ def tick_cost(server: SimServer, samples: int = 300) -> dict[str, Any]:
         "engine_ratio_median": median(engine) / median(bare),
         "engine_ratio_p99": quantile(engine, 0.99) / quantile(bare, 0.99),
         "adapter_ratio_median": median(adapter) / median(bare),
+        "transport": transport,
+        "bidi_bare_median_ms": median(bidi) * 1e3,
+        "bidi_bare_p99_ms": quantile(bidi, 0.99) * 1e3,
+        "adapter_vs_bidi_bare_median": median(adapter) / median(bidi),
+        "adapter_page_input_median_ms": median(page_input) * 1e3,
         "goal_median_ratio": 3.0,
         # A bare Chromium + chromedriver start, one page load and the first engine call: the
         # baseline of "daemon start to first tick".
         "bare_browser_first_tick_s": cold_start,
     }
+
+
+def _bare_bidi_call(browser: SeleniumBrowser, handle: str) -> None:
+    """One BiDi script.callFunction round trip to the tab, nothing else."""
+    transport: Any = browser.transport
+    transport.socket.command(
+        "script.callFunction",
+        {"functionDeclaration": "() => [1]", "awaitPromise": False, "target": {"context": handle}},
+    )
 
 
 def _sweeps(daemon: Daemon, repeats: int) -> list[float]:
@@ -71,12 +107,10 @@ def _sweeps(daemon: Daemon, repeats: int) -> list[float]:
 
 
 def _bare_sweep(browsers: list[SeleniumBrowser]) -> None:
-    """The baseline of a sweep: switch to every tab and run `return 1` there."""
+    """The baseline of a sweep: one bare BiDi callFunction to every tab (no switch)."""
     for browser in browsers:
-        driver = browser.driver
-        for handle in driver.window_handles:
-            driver.switch_to.window(handle)
-            driver.execute_script("return 1")
+        for handle in browser.transport.handles():
+            _bare_bidi_call(browser, handle)
 
 
 def sweep_scaling(
@@ -88,10 +122,11 @@ def sweep_scaling(
 ) -> dict[str, Any]:
     """One full sweep over N notebooks in one browser, and over several browser sessions.
 
-    Uses the real Daemon (its `sweep()`, which switches tabs and runs the engine in each) over
-    real SeleniumBrowser sessions. Per-notebook cost = sweep / N, reported as a ratio to the
-    1-notebook sweep (flat = about 1) and to the bare round trip; the whole sweep is also
-    compared with a bare sweep (switch to each tab + `return 1`) over the same tabs.
+    Uses the real Daemon (its `sweep()`: per tab one BiDi script call and the Shift key as
+    BiDi input, no switching) over real SeleniumBrowser sessions. Per-notebook cost =
+    sweep / N, reported as a ratio to the 1-notebook sweep (flat = about 1) and to the bare
+    round trip; the whole sweep is also compared with a bare sweep (one BiDi callFunction
+    per tab) over the same tabs.
     """
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
@@ -113,7 +148,7 @@ def sweep_scaling(
                     sessions.append((browser, urls))
                 daemon = Daemon(
                     sessions,
-                    DaemonConfig(interval=3600, options=ENGINE_OPTIONS),
+                    DaemonConfig(interval=3600, options=BROWSER_INPUT),
                     clock=SystemClock(),
                 )
                 opened = timed(daemon.start)
@@ -144,3 +179,119 @@ def sweep_scaling(
     for row in rows:
         row["per_notebook_vs_1"] = row["per_notebook_ms"] / one
     return {"rows": rows}
+
+
+USER_TAB = (
+    "data:text/html,<title>user</title><script>window.n=0;document.addEventListener("
+    "'visibilitychange',()=>{window.n++;document.title='user '+window.n})</script>"
+)
+COUNT_VISIBILITY = (
+    "if (window.__cwVis === undefined) { window.__cwVis = 0; document.addEventListener("
+    "'visibilitychange', () => { window.__cwVis++; }); } return window.__cwVis;"
+)
+
+
+def attach_activations(server: SimServer, notebooks: int = 10, sweeps: int = 10) -> dict[str, Any]:
+    """Tab activations per sweep in attach mode (goal 0).
+
+    A Chromium started the way a user would (with a debugging port) holds the notebooks and,
+    in front, a tab of the user's; the daemon attaches and sweeps. Every activation shows as
+    a `visibilitychange` in a notebook tab or the user's tab: both are counted.
+    """
+    binary, driver_path = chrome_paths()
+    with tempfile.TemporaryDirectory(prefix="bench-attach-") as tmp:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        process = subprocess.Popen(
+            [
+                binary,
+                *ATTACH_FLAGS,
+                f"--user-data-dir={tmp}/user",
+                f"--remote-debugging-port={port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        browser: SeleniumBrowser | None = None
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/json/version")
+            urls = [server.page_url(f"attach-{i}", era=2025, idle=0) for i in range(notebooks)]
+            for url in [*urls, USER_TAB]:
+                _devtools_new_tab(port, url)
+            time.sleep(1.0)
+            config = BrowserConfig(
+                mode="attach",
+                attach_address=f"127.0.0.1:{port}",
+                chromedriver=driver_path,
+                env=dict(os.environ),
+            )
+            browser = SeleniumBrowser(config, label="bench-attach")
+            daemon = Daemon(
+                [(browser, urls)],
+                DaemonConfig(interval=3600, options=BROWSER_INPUT),
+                clock=SystemClock(),
+            )
+            daemon.start()
+            daemon.sweep()
+            before = [browser.evaluate(url, COUNT_VISIBILITY) for url in urls]
+            user_before = _user_title(port)
+            times = [timed(daemon.sweep) for _ in range(sweeps)]
+            after = [browser.evaluate(url, COUNT_VISIBILITY) for url in urls]
+            user_after = _user_title(port)
+            changes = sum(a - b for a, b in zip(after, before, strict=True))
+            changes += int(user_after != user_before)
+            transport = browser.transport_kind
+        finally:
+            if browser is not None:
+                with contextlib.suppress(Exception):
+                    browser.close()
+            process.kill()
+            process.wait(timeout=10)
+    return {
+        "notebooks": notebooks,
+        "sweeps": sweeps,
+        "transport": transport,
+        "visibility_changes": changes,
+        "activations_per_sweep": changes / sweeps,
+        "sweep_median_ms": median(times) * 1e3,
+        "goal_activations_per_sweep": 0,
+    }
+
+
+ATTACH_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def _wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _devtools_new_tab(port: int, url: str) -> None:
+    """Open a tab the way the user would (it comes to the front)."""
+    quoted = urllib.parse.quote(url, safe="")
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?{quoted}", method="PUT")
+    urllib.request.urlopen(request, timeout=5).close()
+
+
+def _user_title(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as response:
+        tabs = json.loads(response.read())
+    return next((str(t["title"]) for t in tabs if str(t["url"]).startswith("data:")), "")

@@ -29,6 +29,8 @@ import psutil
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 
 ENGINE_OPTIONS: dict[str, Any] = {"reconnect": False, "selectors": None, "maxDepth": 8}
+# What the daemon passes by default (WATCHDOG_INPUT=browser): the engine plans, the browser acts.
+BROWSER_INPUT: dict[str, Any] = {**ENGINE_OPTIONS, "actuator": "browser", "activity_level": 0}
 VENV_BIN = Path(sys.executable).parent
 
 

@@ -51,6 +51,10 @@ def run_all(quick: bool) -> dict[str, Any]:
                     server, results["tick"]["bare_median_ms"], sizes=sizes, several=not quick
                 ),
             ),
+            (
+                "attach",
+                lambda: browser_bench.attach_activations(server, sweeps=5 if quick else 20),
+            ),
             ("startup", lambda: process_bench.startup(repeats=3 if quick else 7)),
             ("first_tick", lambda: process_bench.first_tick(server, repeats=1 if quick else 3)),
             ("footprint", lambda: process_bench.footprint(server, sizes=sizes)),
@@ -78,10 +82,10 @@ def table(r: dict[str, Any]) -> str:
             f"{t['engine_ratio_median']:.1f}x / {t['engine_ratio_p99']:.1f}x (goal median <= 3x)",
         ),
         (
-            "Adapter tick (switch, URL check, engine, title), median",
+            f"Adapter tick ({t['transport']}: URL check, engine, title + Shift key), median",
             f"{t['adapter_tick_median_ms']:.1f} ms",
-            f"bare `return 1`: {t['bare_median_ms']:.1f} ms",
-            f"{t['adapter_ratio_median']:.1f}x",
+            f"bare BiDi `callFunction`: {t['bidi_bare_median_ms']:.1f} ms",
+            f"{t['adapter_vs_bidi_bare_median']:.1f}x",
         ),
     ]
     for row in r["scaling"]["rows"]:
@@ -89,11 +93,21 @@ def table(r: dict[str, Any]) -> str:
             (
                 f"Sweep, {row['layout']}",
                 f"{row['sweep_median_ms']:.0f} ms ({row['per_notebook_ms']:.1f} ms/notebook)",
-                f"bare sweep (switch + `return 1` per tab): {row['bare_sweep_median_ms']:.0f} ms",
+                f"bare sweep (BiDi `callFunction` per tab): {row['bare_sweep_median_ms']:.0f} ms",
                 f"{row['sweep_vs_bare_sweep']:.1f}x; per notebook {row['per_notebook_vs_1']:.1f}x "
                 "the 1-notebook cost",
             )
         )
+    at = r["attach"]
+    rows.append(
+        (
+            f"Tab activations per sweep, attach mode, {at['notebooks']} notebooks",
+            f"{at['activations_per_sweep']:.2f} ({at['visibility_changes']} visibility "
+            f"changes in {at['sweeps']} sweeps, {at['transport']})",
+            "goal: 0",
+            f"sweep {at['sweep_median_ms']:.0f} ms",
+        )
+    )
     base = f["baseline"]
     for row in f["rows"]:
         rows.append(

@@ -12,6 +12,7 @@
  *     closePanels: bool       close a sessions dialog / Resources panel left open (default
  *                             true); false where a person uses the browser (attach mode, the
  *                             console snippet): panels are theirs, left open and untouched
+ *     actuator:  "page" | "browser"   (default "page") who performs the actions
  *   }
  *
  *   status = {
@@ -24,10 +25,20 @@
  *     probe: str,                        which probe read the state, e.g. "2025:shadow/sparkline"
  *     remaining_estimate_s: number | null,   from "may last up to X hours Y minutes"
  *     error: null | str,
- *     signed_out: bool                   a Google sign-in page or Colab's signed-out page
+ *     signed_out: bool,                  a Google sign-in page or Colab's signed-out page
+ *     plan: (actuator "browser" only) {
+ *       activity: null | {pointer: bool, neutral: null | {x, y}},
+ *       clicks: [{target: Element, x, y, native: bool, label: str}, ...]
+ *     }
  *   }
  *
  *   cwSignInPage() -> bool               the same sign-in test alone, for any page
+ *
+ * Actuator "page" (the console snippet) dispatches the events itself: page events, which the
+ * page sees with isTrusted false. Actuator "browser" (the daemon) dispatches nothing: `plan`
+ * says what a person would do (a harmless key, pointer use over the notebook when allowed,
+ * clicks at elements, with their viewport centres) and the caller performs it with input the
+ * browser generates. `neutral` is a point over the notebook with nothing clickable under it.
  *
  * Rules: state is read structurally first (usage sparkline / meter, `tooltiptext`, shadow-root
  * layout of each Colab era), by localized label text second, and by the undocumented
@@ -97,16 +108,22 @@ const CW_SIGN_IN = {
 
 const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
 
+/* Actuator "browser": what this tick would do, instead of doing it (see the contract). */
+let cwPlan = null;
+
 function colabWatchdogTick(options) {
   const status = {
     state: "unknown", busy: null, acted: "none", dialog: null, captcha: false,
     probe: "none", remaining_estimate_s: null, error: null, signed_out: false,
   };
+  cwPlan = options && options.actuator === "browser" ? {activity: null, clicks: []} : null;
   try {
     cwRunTick(cwContext(options || {}), status);
   } catch (err) {
     status.error = String((err && err.message) || err);
   }
+  if (cwPlan) status.plan = cwPlan;
+  cwPlan = null;
   return status;
 }
 
@@ -476,13 +493,47 @@ function cwDestructive(el) {
 function cwClick(el) {
   const inner = cwQueryAll(cwCollectRoots(el, 4), "button").filter((b) => b !== el)[0];
   if (cwDestructive(el) || (inner && cwDestructive(inner))) return false;
+  if (cwPlan) {
+    cwPlan.clicks.push(cwClickPlan(inner || el, el));
+    return true;
+  }
   (inner || el).click();
   return true;
+}
+
+/* Where a person would click `el`: its viewport centre; `native` when a key can activate it;
+ * `label` is the text of `named` (the element the engine chose, around `el`). */
+function cwClickPlan(el, named) {
+  const rect = el.getBoundingClientRect();
+  const text = named.textContent || named.getAttribute("aria-label") || "";
+  const label = text.replace(/\s+/g, " ");
+  return {
+    target: el, x: Math.round(rect.left + rect.width / 2), y: Math.round(rect.top + rect.height / 2),
+    native: /^(BUTTON|A|INPUT)$/.test(el.nodeName), label: label.trim().slice(0, 40),
+  };
+}
+
+/* A point over the notebook with nothing a click could change under it, or null. */
+function cwNeutralPoint() {
+  const w = window.innerWidth, h = window.innerHeight;
+  const risky = "a, button, input, textarea, select, label, [role], [contenteditable], " +
+    "[tabindex], [onclick], .cell, .output, .outputview, " + CW_SELECTORS.dialogs + ", " +
+    CW_SELECTORS.panels + ", " + CW_SELECTORS.captcha;
+  for (const [x, y] of [[w - 8, h - 8], [8, h - 8], [Math.round(w / 2), h - 8], [w - 8, 8]]) {
+    if (x < 0 || y < 0) continue;
+    const el = document.elementFromPoint(x, y);
+    if (el && !cwInside(el, risky)) return {x: x, y: y};
+  }
+  return null;
 }
 
 /* Input the idle timer counts, on a neutral target; pointer events only when no dialog is up
  * (an outside press can dismiss an overlay). */
 function cwProduceActivity(keyboardOnly) {
+  if (cwPlan) {
+    cwPlan.activity = {pointer: !keyboardOnly, neutral: keyboardOnly ? null : cwNeutralPoint()};
+    return;
+  }
   const target = document.body || document.documentElement;
   const key = {key: "Shift", code: "ShiftLeft", keyCode: 16, bubbles: true, cancelable: true, composed: true};
   target.dispatchEvent(new KeyboardEvent("keydown", key));

@@ -139,6 +139,21 @@ def record_commands(driver: Any) -> list[str]:
     return sent
 
 
+def record_bidi(browser: Any) -> list[str]:
+    """From now on, the method of every BiDi command the SeleniumBrowser `browser` sends
+    ("script.callFunction", "input.performActions", ...), in order, in the returned list."""
+    sent: list[str] = []
+    socket = browser.transport.socket
+    real_command = socket.command
+
+    def recording(method: str, params: Any, timeout: float | None = None) -> Any:
+        sent.append(method)
+        return real_command(method, params, timeout)
+
+    socket.command = recording
+    return sent
+
+
 def run_once_remote(
     tmp_path: Path, remote: str, notebook: str, *, timeout: float = 300, **env_extra: str
 ) -> subprocess.CompletedProcess[str]:

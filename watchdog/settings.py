@@ -46,6 +46,7 @@ ENV_PREFIX = "WATCHDOG_"
 SELECTOR_KEYS = ("connect", "connected", "dialog", "captcha", "busy")
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
 BrowserMode = Literal["launch", "attach", "remote"]
+InputMode = Literal["browser", "page"]
 
 # What each field accepts, for error messages whose reason comes from pydantic itself.
 ACCEPTED: dict[str, str] = {
@@ -55,6 +56,7 @@ ACCEPTED: dict[str, str] = {
     "max_lifetime": DURATION_ACCEPTED,
     "warn_before": f"durations separated by commas, each {DURATION_ACCEPTED}; or 'none'",
     "reconnect": "true or false",
+    "input": "browser (input the browser generates) or page (events the page dispatches)",
     "browser": "launch, attach or remote",
     "attach_address": "HOST:PORT of a Chrome debugging port, such as 127.0.0.1:9222",
     "remote_url": "an http(s) WebDriver/Selenium Grid URL, such as http://127.0.0.1:4444",
@@ -335,6 +337,9 @@ class Settings(BaseSettings):
         (3600.0, 1800.0, 600.0, 300.0), description="warn this long before the lifetime ends"
     )
     reconnect: bool = Field(False, description="click Connect/Reconnect when disconnected")
+    input: InputMode = Field(
+        "browser", description="browser: trusted key/pointer input; page: page events"
+    )
     browser: BrowserMode = Field("launch", description="launch, attach or remote")
     attach_address: str = Field("127.0.0.1:9222", description="debugging address for attach")
     remote_url: Annotated[str | None, BeforeValidator(_optional_text)] = Field(

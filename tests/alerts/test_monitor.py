@@ -24,6 +24,9 @@ NB_KEYS = {
     "ticks_ok",
     "ticks_failed",
     "alerts_sent",
+    "input",
+    "activity_level",
+    "activity",
 }
 
 

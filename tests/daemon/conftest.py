@@ -203,6 +203,20 @@ def grid_jar() -> Path | None:
 @pytest.fixture
 def selenium_grid() -> Iterator[str]:
     """A real Selenium Grid 4 standalone on a free port (skips with the reason when absent)."""
+    with running_grid() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_selenium_grid() -> Iterator[str]:
+    """The same, shared by one test module."""
+    with running_grid() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_grid() -> Iterator[str]:
+    """A Selenium Grid 4 standalone on a free port, stopped on exit (skips when absent)."""
     require_chrome()
     java = shutil.which("java")
     jar = grid_jar()

@@ -49,6 +49,7 @@ class FakeBrowser:
         self.recover_fails = 0  # recover() raises this many more times
         self.tabs: set[str] = set()
         self.states: dict[str, EngineStatus] = {}  # what tick() reports (default CONNECTED)
+        self.options: list[tuple[str, dict[str, Any]]] = []  # (url, options) of each tick
 
     def start(self) -> None:
         self.calls.append(("start", ""))
@@ -70,6 +71,7 @@ class FakeBrowser:
 
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         self.calls.append(("tick", url))
+        self.options.append((url, dict(options)))
         if self.dead:
             raise BrowserLost("browser gone")
         fault = self.faults.get(url)

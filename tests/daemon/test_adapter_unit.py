@@ -21,7 +21,7 @@ from loguru import logger
 from selenium.common import exceptions as se
 
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser, same_notebook
-from watchdog.adapters.browser import session as session_mod
+from watchdog.adapters.browser import startup as startup_mod
 from watchdog.adapters.browser.attach import colab_tabs, parse_attach_address
 from watchdog.adapters.browser.driver import resolve_chromedriver
 from watchdog.adapters.browser.processes import capture, kill_trees
@@ -317,7 +317,7 @@ def test_driver_and_profile_are_resolved_once_and_locks_cleaned_on_every_start(
         return wrapper
 
     for name in ("resolve_browser_binary", "ensure_profile_dir", "resolve_chromedriver"):
-        monkeypatch.setattr(session_mod, name, counting(name, getattr(session_mod, name)))
+        monkeypatch.setattr(startup_mod, name, counting(name, getattr(startup_mod, name)))
     profile = tmp_path / "profile"
     config = BrowserConfig(
         mode="launch",

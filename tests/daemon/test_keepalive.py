@@ -18,7 +18,14 @@ from tests.daemon.conftest import (
     alive,
     launch_config,
 )
-from tests.helpers import open_sim_page, record_commands, sim_counters, sim_state, wait_until
+from tests.helpers import (
+    open_sim_page,
+    record_bidi,
+    record_commands,
+    sim_counters,
+    sim_state,
+    wait_until,
+)
 from watchdog.adapters.browser import SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
@@ -119,13 +126,13 @@ def test_closed_tab_and_navigation_away_are_reopened(
     assert all(r.ok for r in daemon.sweep())
     driver = launched.driver
     # close a's tab behind the daemon's back
-    driver.switch_to.window(launched._tabs[a])
+    driver.switch_to.window(launched.tab_handle(a))
     driver.close()
     results = daemon.sweep()
     assert [r.ok for r in results] == [True, True]
     assert len(driver.window_handles) == 2
     # navigate b's tab away
-    driver.switch_to.window(launched._tabs[b])
+    driver.switch_to.window(launched.tab_handle(b))
     driver.get(sim_server.url("/elsewhere"))
     results = daemon.sweep()
     assert [r.ok for r in results] == [True, True]
@@ -151,24 +158,33 @@ def test_page_script_error_is_a_failed_tick_not_a_recreate(
 def test_tick_is_one_round_trip_and_never_runs_the_engine_on_another_page(
     launched: SeleniumBrowser, sim_server: SimServer
 ) -> None:
-    """The tick checks the tab's address inside the same script as the engine: one WebDriver
-    call besides the tab switch. A changed address that still shows the notebook (Colab adding
-    `authuser`) costs one extra call; another page gets TabLost and no engine run at all."""
+    """The tick checks the tab's address inside the same script as the engine: one BiDi call
+    addressed to the tab's context, no classic WebDriver command (no tab switch); with the
+    browser actuator, one input command follows. A changed address that still shows the
+    notebook (Colab adding `authuser`) costs one extra call; another page gets TabLost and no
+    engine run at all."""
     url = sim_server.page_url("trips", era=2025, idle=30)
     launched.start()
     launched.open(url)
+    assert launched.transport_kind == "bidi"
     driver = launched.driver
     calls = record_commands(driver)
+    bidi = record_bidi(launched)
     launched.tick(url, ENGINE_OPTIONS)  # the first tick checks the address once
     calls.clear()
+    bidi.clear()
     status, title = launched.tick(url, ENGINE_OPTIONS)
     assert status.state == "connected" and title
-    assert calls == ["switchToWindow", "w3cExecuteScript"], calls
+    assert calls == [] and bidi == ["script.callFunction"], (calls, bidi)
+    bidi.clear()
+    status, _ = launched.tick(url, {**ENGINE_OPTIONS, "actuator": "browser"})
+    assert status.acted == "activity" and status.input == "browser bidi: key"
+    assert calls == [] and bidi == ["script.callFunction", "input.performActions"], bidi
 
     driver.execute_script("history.replaceState(null, '', location.href + '&authuser=0')")
-    calls.clear()
+    bidi.clear()
     assert launched.tick(url, ENGINE_OPTIONS)[0].state == "connected"
-    assert calls.count("w3cExecuteScript") == 2, calls
+    assert bidi.count("script.callFunction") == 2, bidi
 
     elsewhere = sim_server.page_url("elsewhere", era=2025, idle=30)
     driver.get(elsewhere)

@@ -21,6 +21,7 @@ EXPECTED_FIELDS = {
     "max_lifetime",
     "warn_before",
     "reconnect",
+    "input",
     "browser",
     "attach_address",
     "remote_url",

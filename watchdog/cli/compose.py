@@ -52,6 +52,7 @@ def engine_options(settings: Settings) -> dict[str, Any]:
         "selectors": settings.selector_map(),
         "maxDepth": ENGINE_MAX_DEPTH,
         "closePanels": settings.browser != "attach",
+        "actuator": settings.input,
     }
 
 
@@ -162,7 +163,11 @@ def build_daemon(
         for n, group in enumerate(groups, start=1)
     ]
     listeners = [*build_listeners(settings, context, clock, urls), *extra_listeners]
-    config = DaemonConfig(interval=settings.interval, options=engine_options(settings))
+    config = DaemonConfig(
+        interval=settings.interval,
+        options=engine_options(settings),
+        idle_timeout=settings.idle_timeout,
+    )
     return Daemon(sessions, config, clock=clock, listeners=listeners, stop_event=stop_event)
 
 

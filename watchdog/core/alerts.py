@@ -13,6 +13,8 @@ Kinds and their keys (`sid` is the session id, the session's start to the second
     lifetime-warning   f"{sid}:lifetime-warning:{margin}"   once per WATCHDOG_WARN_BEFORE margin
     lifetime-reached   f"{sid}:lifetime-reached"
     keepalive-failing  f"{sid}:keepalive-failing:{last activity}:{margin}"
+                       f"{sid}:keepalive-failing:idle-disconnect" (an idle-timeout disconnect
+                       right after a connected tick: the activity did not count)
     disconnected       f"{sid}:disconnected"
     reconnected        f"{sid}:reconnected"                 (the new session's id)
     captcha            f"{sid}:captcha:{when it appeared}"
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from watchdog.core.activity import idle_disconnect, rung_name
 from watchdog.core.model import TickResult
 from watchdog.core.session import (
     Limits,
@@ -121,6 +124,8 @@ class NotebookState:
     failed_in_row: int = 0  # attempts without a good tick since it (or since this start)
     unreached_since: datetime | None = None  # the first of those attempts: the episode's id
     landed: str | None = None  # where the tab went instead of the notebook, when known
+    input: str | None = None  # the input the last tick acted with (the adapter's words)
+    activity_level: int = 0  # its rung of activity (watchdog.core.activity)
 
     def has_sent(self, key: str) -> bool:
         return any(a.key == key for a in self.alerts_sent)
@@ -149,6 +154,9 @@ class NotebookState:
             "failed_in_row": self.failed_in_row,
             "unreached_since": _iso_or_none(self.unreached_since),
             "landed": self.landed,
+            "input": self.input,
+            "activity_level": self.activity_level,
+            "activity": rung_name(self.activity_level),
             "lifetime_deadline": None,
             "lifetime_source": None,
             "idle_deadline": None,
@@ -185,6 +193,8 @@ class NotebookState:
             failed_in_row=int(raw.get("failed_in_row", 0)),
             unreached_since=_parse_or_none(raw.get("unreached_since")),
             landed=None if landed is None else str(landed),
+            input=None if raw.get("input") is None else str(raw["input"]),
+            activity_level=int(raw.get("activity_level", 0)),
         )
 
 
@@ -204,7 +214,13 @@ def observe_tick(
     the events' keys.
     """
     now = result.at
-    nb = replace(nb, last_tick_at=now, title=result.title or nb.title)
+    was_connected, last_input = nb.state == "connected", nb.input
+    nb = replace(
+        nb,
+        last_tick_at=now,
+        title=result.title or nb.title,
+        activity_level=result.activity_level,
+    )
     status = result.status
     signed_out = result.signed_out or (status is not None and status.signed_out)
     nb, reach = _reach(nb, result, limits, signed_out=signed_out)
@@ -219,6 +235,8 @@ def observe_tick(
         return nb.record(events), reach + events
 
     nb = replace(nb, ticks_ok=nb.ticks_ok + 1, browser_lost=False, state=status.state)
+    if status.input is not None and status.acted != "none":
+        nb = replace(nb, input=status.input)
     active = False
     if status.state == "connected":
         if nb.session is None:
@@ -233,7 +251,14 @@ def observe_tick(
     elif status.state == "disconnected":
         if nb.session is not None:
             detail = status.dialog.text if status.dialog is not None else None
-            events += _session_end(nb, now, limits, interval, detail)
+            ended = _session_end(nb, now, limits, interval, detail)
+            events += ended
+            lasted = (now - nb.session.started_at).total_seconds()
+            evidence = idle_disconnect(
+                was_connected, status, connected_for=lasted, idle_timeout=limits.idle_timeout
+            )
+            if evidence and [e.kind for e in ended] == ["disconnected"]:
+                events.append(_activity_failed(nb, now, limits, last_input))
         nb = replace(nb, session=None, was_disconnected=True)
 
     if status.captcha and not nb.captcha:
@@ -323,6 +348,20 @@ def _session_end(
         return [_event(nb, "disconnected", "disconnected", now, limits, detail=detail)]
     event = _event(nb, "lifetime-reached", "lifetime-reached", now, limits, detail=detail)
     return [replace(event, remaining_s=0.0)]  # the runtime is gone, whatever our clock says
+
+
+def _activity_failed(
+    nb: NotebookState, now: datetime, limits: Limits, last_input: str | None
+) -> AlertEvent:
+    """`keepalive-failing`: the runtime idled out although the ticks before succeeded."""
+    detail = (
+        "the runtime was disconnected for inactivity although the watchdog's ticks "
+        f"succeeded: the page did not count its input ({last_input or 'unknown'}); the next "
+        "runtime gets stronger activity"
+    )
+    event = _event(nb, "keepalive-failing", "keepalive-failing:idle-disconnect", now, limits)
+    # The runtime is already gone: no deadline to count down to.
+    return replace(event, detail=detail, remaining_s=None, deadline=None, deadline_source=None)
 
 
 def _thresholds(

@@ -8,6 +8,9 @@
                      "action": "confirmed"|"reconnect"|"left-open", "text": str},
      "captcha": bool, "probe": str, "remaining_estimate_s": number|null, "error": null|str,
      "signed_out": bool}
+
+The adapter adds `input`: the input it used to act on the page (for example
+"browser bidi: key", "page: activity"); the engine itself never sets it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class EngineStatus:
     remaining_estimate_s: float | None
     error: str | None
     signed_out: bool = False  # the page is Colab's signed-out page (a sign-in link, no runtime)
+    input: str | None = None
 
     @classmethod
     def from_json(cls, raw: Any) -> EngineStatus:
@@ -102,6 +106,7 @@ class EngineStatus:
             "remaining_estimate_s": self.remaining_estimate_s,
             "error": self.error,
             "signed_out": self.signed_out,
+            "input": self.input,
         }
 
 
@@ -121,6 +126,7 @@ class TickResult:
     title: str | None = None
     landed: str | None = None
     signed_out: bool = False
+    activity_level: int = 0  # the rung of activity this tick used (watchdog.core.activity)
 
     @property
     def ok(self) -> bool:

@@ -21,7 +21,9 @@ def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
     """One notebook of `status --json`, from its persisted record, remaining times at `now`.
 
     Keys exactly: url, title, state, started_at, lifetime_remaining_s, idle_remaining_s,
-    last_tick_at, ticks_ok, ticks_failed, alerts_sent. Raises ValueError naming the value
+    last_tick_at, ticks_ok, ticks_failed, alerts_sent, input (what the last acting tick did,
+    e.g. "browser bidi: key"), activity_level (its rung, 0 = key) and activity (the rung's
+    name, watchdog.core.activity). Raises ValueError naming the value
     when the record is not of the persisted shape (a corrupt state file).
     """
     record = _object(raw, "a notebook record")
@@ -45,6 +47,9 @@ def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
         "ticks_ok": record.get("ticks_ok", 0),
         "ticks_failed": record.get("ticks_failed", 0),
         "alerts_sent": list(alerts),
+        "input": record.get("input"),
+        "activity_level": record.get("activity_level", 0),
+        "activity": record.get("activity", "key"),
     }
 
 

@@ -25,6 +25,10 @@ A tab stuck on a page that is not the notebook (an HTTP 500 error page, a half-l
 the engine reports state "unknown") is reloaded after `reload_after` such ticks in a row, then
 again with backoff (reload_after * interval * 2^(n-1), capped), so a page that stays broken is
 reloaded ever more rarely, never in a loop. Reloading a Colab tab does not end its runtime.
+
+Each notebook has an activity rung (watchdog.core.activity), passed to the browser as
+`options["activity_level"]`. An idle-timeout disconnect right after a connected tick proves
+the activity did not count: that notebook steps up one rung (logged with the input used).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import Any
 import schedule
 from loguru import logger
 
+from watchdog.core.activity import idle_disconnect, rung_name, step_up
 from watchdog.core.backoff import DEFAULT_CAP, is_due, next_attempt
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.daemon.ports import Browser, Clock, TickListener
@@ -61,6 +66,9 @@ class _Notebook:
     reloads: int = 0  # reloads since the page was last recognised
     reload_due: float = 0.0  # monotonic time before which no further reload happens
     needs_reload: bool = False
+    activity_level: int = 0  # rung of activity input (watchdog.core.activity)
+    connected: bool = False  # the last tick succeeded and read "connected"
+    connected_since: float | None = None  # monotonic time it was first seen so, in a row
 
 
 @dataclass
@@ -87,6 +95,7 @@ class DaemonConfig:
     max_backoff: float = DEFAULT_CAP
     lost_after: int = 3  # failed recoveries before on_browser_lost
     reload_after: int = RELOAD_AFTER  # state=unknown ticks in a row before the tab is reloaded
+    idle_timeout: float = 0.0  # Colab's idle timeout (0: unknown), for the activity evidence
 
 
 # How far schedule's idea of the next sweep may drift from the monotonic one before the job
@@ -298,7 +307,20 @@ class Daemon:
         except Exception as exc:
             logger.exception("tick of {} failed unexpectedly", nb.url)
             failure = f"unexpected {type(exc).__name__}: {exc}"
-        result = TickResult(nb.url, self.clock.now(), status, failure, title, landed, signed_out)
+        if status is not None:
+            self._watch_activity(nb, status)
+        else:
+            nb.connected, nb.connected_since = False, None
+        result = TickResult(
+            nb.url,
+            self.clock.now(),
+            status,
+            failure,
+            title,
+            landed,
+            signed_out,
+            activity_level=nb.activity_level,
+        )
         if failure is None:
             nb.failures = 0
             nb.due = 0.0
@@ -335,13 +357,37 @@ class Daemon:
                 if nb.needs_reload:
                     nb.needs_reload = False
                     browser.reload(nb.url)
-                return browser.tick(nb.url, dict(self.config.options))
+                options = {**self.config.options, "activity_level": nb.activity_level}
+                return browser.tick(nb.url, options)
             except TabLost as exc:
                 nb.needs_open = True
                 if attempt == 2 or isinstance(exc, PageUnreachable | SignedOut):
                     raise  # an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _watch_activity(self, nb: _Notebook, status: EngineStatus) -> None:
+        """Step the notebook's activity up a rung after an idle-timeout disconnect."""
+        now = self.clock.monotonic()
+        since = None if nb.connected_since is None else now - nb.connected_since
+        if idle_disconnect(
+            nb.connected, status, connected_for=since, idle_timeout=self.config.idle_timeout
+        ):
+            before = nb.activity_level
+            nb.activity_level = step_up(before)
+            logger.warning(
+                "{}: disconnected for inactivity although ticks succeeded: the activity did "
+                "not count (input: {}); activity {} -> {}",
+                nb.url,
+                status.input or "unknown",
+                rung_name(before),
+                rung_name(nb.activity_level),
+            )
+        nb.connected = status.state == "connected" and status.error is None
+        if not nb.connected:
+            nb.connected_since = None
+        elif nb.connected_since is None:
+            nb.connected_since = now
 
     def _watch_page(self, nb: _Notebook, status: EngineStatus) -> None:
         """Count ticks that found no notebook; ask for a reload (with backoff) when stuck."""
@@ -466,7 +512,7 @@ def _log_tick(result: TickResult) -> None:
     assert status is not None
     dialog = f"{status.dialog.kind}/{status.dialog.action}" if status.dialog else "-"
     logger.info(
-        "tick {} state={} acted={} dialog={} captcha={} busy={} probe={}{}{}",
+        "tick {} state={} acted={} dialog={} captcha={} busy={} probe={}{}{}{}",
         result.url,
         status.state,
         status.acted,
@@ -476,4 +522,5 @@ def _log_tick(result: TickResult) -> None:
         status.probe or "-",
         f" title={result.title!r}" if result.title else "",
         f" error={status.error!r}" if status.error else "",
+        f" input={status.input!r}" if status.input else "",
     )

@@ -9,6 +9,12 @@ processes.py  killing the browser and driver trees we started, by PID
 attach.py     attach-mode address policy, DevTools liveness probe, tab listing
 translate.py  the one translation of Selenium/urllib3 exceptions into BrowserError
 session.py    SeleniumBrowser, the Browser port (launch, attach, remote)
+startup.py    starting and ending a session per mode; choosing its transport
+tabs.py       the tab registry (which tab shows which notebook)
+transport.py  script, navigation, input per tab: WebDriver BiDi, classic fallback
+cdp.py        the same over the DevTools protocol (attach mode)
+bidi_socket.py  the websocket client both protocols use
+actuator.py   performing the engine's plan with browser-generated input
 """
 
 from watchdog.adapters.browser.config import BrowserConfig

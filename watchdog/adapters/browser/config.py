@@ -95,6 +95,9 @@ class BrowserConfig:
     env: Mapping[str, str] = field(default_factory=dict)
     platform: str = sys.platform
     home: str = ""
+    # Ask for WebDriver BiDi (every tab driven by its context, no switching); False forces
+    # the classic fallback (switch to each tab).
+    bidi: bool = True
 
     @property
     def host(self) -> Host:

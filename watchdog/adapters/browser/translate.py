@@ -5,6 +5,7 @@ browser killed / crashed           InvalidSessionIdException         BrowserLost
 chromedriver killed                urllib3 MaxRetryError, OSError    BrowserLost
 remote node dead / slow            urllib3 timeouts                  BrowserLost
 tab closed                         NoSuchWindowException             TabLost
+tab closed (BiDi)                  WebDriverException "no such frame" TabLost
 page did not load (server down)    WebDriverException "net::ERR_..." PageUnreachable (a TabLost)
 page script throws / times out     JavascriptException, Timeout      PageScriptError
 profile in use, no driver          SessionNotCreated, NoSuchDriver   BrowserUnavailable
@@ -41,6 +42,8 @@ def _first_line(exc: BaseException) -> str:
 _Row = tuple[tuple[type[BaseException], ...], str | None, type[BrowserError], str]
 _TABLE: tuple[_Row, ...] = (
     ((se.NoSuchWindowException,), None, TabLost, "tab closed while"),
+    # BiDi's answer for a browsing context that is gone.
+    ((se.WebDriverException,), "no such frame", TabLost, "tab closed while"),
     (
         (se.JavascriptException, se.TimeoutException),
         None,

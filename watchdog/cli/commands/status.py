@@ -6,7 +6,7 @@ at the moment of the call. `--json` prints exactly
     {"schema_version", "daemon": {"pid", "running", "updated_at"},
      "notebooks": [{"url", "title", "state", "started_at", "lifetime_remaining_s",
                     "idle_remaining_s", "last_tick_at", "ticks_ok", "ticks_failed",
-                    "alerts_sent": [...]}]}
+                    "alerts_sent": [...], "input", "activity_level", "activity"}]}
 
 `--check` (the Docker health check) exits 0 when a running daemon updated the state within
 3 intervals (the interval is stored in the state file) and every notebook it watches had a
@@ -243,4 +243,8 @@ def _table(document: dict[str, Any], freshness: str) -> str:
         alerts = nb["alerts_sent"]
         last = f" (last alert: {alerts[-1]['kind']})" if alerts else ""
         lines.append(f"[{short_id(str(nb['url']))}] {nb['url']}{last}")
+        lines.append(
+            f"  input: {nb['input'] or '-'}; activity level {nb['activity_level']}"
+            f" ({nb['activity']})"
+        )
     return "\n".join(lines)

@@ -23,7 +23,8 @@ function buildDialog(opts) {
   const btnEls = buttons.map(([slot, id, label, handler]) => {
     const b = dialogButton(style, slot, id, label);
     if (opts.buttonClass && opts.buttonClass[id]) b.classList.add(opts.buttonClass[id]);
-    b.addEventListener("click", () => {
+    b.addEventListener("click", (ev) => {
+      if (!realInput(ev, P.trusted_clicks, "dialog " + opts.name)) return;
       if (opts.guard && !opts.guard()) return;
       closeDialog(opts.name);
       if (handler) handler();

@@ -59,7 +59,8 @@ function resetIdle(why) {
   if (S.state === "connected" && P.idle > 0) S.idleDeadline = now() + P.idle;
   if (why) log("idle-reset", why);
 }
-function onConnectClick() {
+function onConnectClick(ev) {
+  if (!realInput(ev, P.trusted_clicks, "connect")) return;
   counters.connectClicks++;
   log("connect-click", S.state);
   if (S.state === "disconnected") reconnect("button");
@@ -84,8 +85,9 @@ function setBusy(value, quiet) {
 // reader and every input first catches up with page time: activity that arrives after the
 // idle deadline finds the runtime already gone, exactly as if the timer had fired on time.
 for (const type of ACTIVITY_EVENTS) {
-  document.addEventListener(type, () => {
+  document.addEventListener(type, (ev) => {
     tick();
+    if (!realInput(ev, P.trusted_activity, "activity")) return;
     counters.interactions++;
     resetIdle();
   }, true);

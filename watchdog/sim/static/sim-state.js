@@ -35,6 +35,10 @@ const P = {
   tick_ms: Math.max(10, num("tick_ms", 100)),
   persist: q.get("persist") === "1",
   sessions_drift: q.get("sessions_drift") === "1",
+  // The pessimistic hypotheses: only input the browser generates (isTrusted) counts as
+  // activity; dialog and connect buttons answer only such clicks. trusted=1 sets both.
+  trusted_activity: ["trusted", "trusted_activity"].some((k) => q.get(k) === "1"),
+  trusted_clicks: ["trusted", "trusted_clicks"].some((k) => q.get(k) === "1"),
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
 };
 document.title = P.title;
@@ -60,7 +64,7 @@ const now = () => performance.now() / 1000;
 const t0 = now();
 const counters = { interactions: 0, disconnects: 0, panelsOpened: 0, reconnects: 0,
                    promptsConfirmed: 0, captchaTouches: 0, connectClicks: 0,
-                   sessionsTerminated: 0 };
+                   sessionsTerminated: 0, untrustedIgnored: 0 };
 const S = {
   state: P.state,
   everConnected: P.state === "connected",
@@ -118,5 +122,12 @@ function h(tag, attrs, children) {
   }
   for (const c of children || []) el.append(c);
   return el;
+}
+/* Under the pessimistic hypotheses: false (and counted) for an event a page script made. */
+function realInput(ev, required, what) {
+  if (!required || !ev || ev.isTrusted) return true;
+  counters.untrustedIgnored++;
+  log("untrusted-ignored", what + ":" + ev.type);
+  return false;
 }
 function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
