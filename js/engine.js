@@ -13,6 +13,9 @@
  *                             true); false where a person uses the browser (attach mode, the
  *                             console snippet): panels are theirs, left open and untouched
  *     actuator:  "page" | "browser"   (default "page") who performs the actions
+ *     activity:  bool         false: read the page only (no input, no clicks, no dialog or
+ *                             panel handled; with actuator "browser" an empty plan): the
+ *                             notebook is released (default true)
  *   }
  *
  *   status = {
@@ -24,6 +27,11 @@
  *     captcha: bool,                     a reCAPTCHA is showing: nothing was touched
  *     probe: str,                        which probe read the state, e.g. "2025:shadow/sparkline"
  *     remaining_estimate_s: number | null,   from "may last up to X hours Y minutes"
+ *     busy_for_s: number | null,         elapsed time of the running cell ("Executing (1m 12s)")
+ *     resources: null | {ram_used_gb, ram_total_gb, disk_used_gb, disk_total_gb},
+ *                                        each number | null, from the connect button's tooltip
+ *     backend: str | null,               e.g. "Python 3 Google Compute Engine backend (GPU)"
+ *     notice: null | {kind: "crashed" | "usage-limit", text: str, via: "toast" | "dialog"},
  *     error: null | str,
  *     signed_out: bool,                  a Google sign-in page or Colab's signed-out page
  *     plan: (actuator "browser" only) {
@@ -114,7 +122,8 @@ let cwPlan = null;
 function colabWatchdogTick(options) {
   const status = {
     state: "unknown", busy: null, acted: "none", dialog: null, captcha: false,
-    probe: "none", remaining_estimate_s: null, error: null, signed_out: false,
+    probe: "none", remaining_estimate_s: null, busy_for_s: null, resources: null,
+    backend: null, notice: null, error: null, signed_out: false,
   };
   cwPlan = options && options.actuator === "browser" ? {activity: null, clicks: []} : null;
   try {
@@ -133,6 +142,7 @@ function cwContext(options) {
   return {
     reconnect: options.reconnect === true,
     closePanels: options.closePanels !== false,
+    activity: options.activity !== false,
     custom: options.selectors || {},
     depth: depth,
     roots: cwCollectRoots(document, depth),
@@ -148,8 +158,12 @@ function cwRunTick(ctx, status) {
   status.busy = cwBusy(ctx);
   status.remaining_estimate_s = cwEstimate(ctx);
   status.signed_out = status.state !== "connected" && cwSignInPage();
+  cwReadWork(ctx, status);
   const dialog = cwMainDialog(ctx);
-  if (status.captcha) {
+  if (!ctx.activity) {
+    // Released: the runtime is left to idle out, so nothing is touched and no input is made.
+    if (dialog) status.dialog = cwDescribe(dialog, "left-open");
+  } else if (status.captcha) {
     // A human must act: report what is showing, touch nothing, make no activity.
     if (dialog) status.dialog = cwDescribe(dialog, "left-open");
   } else {
@@ -586,4 +600,173 @@ function cwInside(el, selector) {
     if (node.nodeType === 1 && node.matches(selector)) return true;
   }
   return false;
+}
+
+/* ---------- the work: elapsed time, runtime resources, back-end, crash and limit notices ---------- */
+
+/* "RAM: 1.10 GB/12.67 GB", "Disco: 30,0 GB/107,72 GB": an optional label of one or two words,
+ * then used/total with units; a decimal comma is read as a decimal point. */
+const CW_RESOURCE = /((?:[^\d\s:/()]+[ \t])?[^\d\s:/()]+)?[ \t]*:?[ \t]*(\d+(?:[.,]\d+)?)[ \t]*([KMGT]i?B|[КМГТ]Б|[KMGT]o)?[ \t]*\/[ \t]*(\d+(?:[.,]\d+)?)[ \t]*([KMGT]i?B|[КМГТ]Б|[KMGT]o)/gi;
+const CW_RESOURCE_LABELS = {
+  gpu: /gpu|vram|гп/i,
+  ram: /^(?:system\s+)?(?:ram|mem|memoria|mémoire|bellek|озу|память)/i,
+  disk: /^(?:disk|disco|disque|диск)/i,
+};
+const CW_NOTICE_KINDS = [
+  ["crashed", /session crashed|sesión (?:se )?(?:ha )?(?:bloqueado|fallado)|oturum(?:unuz)? (?:çöktü|kilitlendi)|сеанс\S* .{0,20}(?:сбой|аварийно|заверш)/i],
+  ["usage-limit", CW_DIALOG_KINDS.find(([kind]) => kind === "usage-limit")[1]],
+];
+const CW_TOASTS = "mwc-snackbar, md-snackbar, paper-toast, colab-toast, colab-snackbar, " +
+  ".snackbar, [role=alert]";
+
+function cwReadWork(ctx, status) {
+  if (status.busy === true) status.busy_for_s = cwBusyFor(ctx);
+  if (status.state === "connected") {
+    const tips = cwTooltips(ctx);
+    status.resources = cwResources(tips.concat(cwMeterTexts(ctx)));
+    status.backend = cwBackend(tips);
+  }
+  status.notice = cwNotice(ctx);
+}
+
+/* Seconds of "Executing (1m 12s)" / "(5 sec)" in the execution status (structure: the
+ * colab-execution-status element), or null when it shows no elapsed time. */
+function cwBusyFor(ctx) {
+  for (const el of cwQueryAll(ctx.roots, "colab-execution-status")) {
+    const seconds = cwParseElapsed(cwText(ctx, el));
+    if (seconds !== null) return seconds;
+  }
+  return null;
+}
+
+function cwParseElapsed(text) {
+  const group = /\(\s*((?:\d+\s*[^\d\s()]+\s*)+)\)/.exec(text || "");
+  if (!group) return null;
+  let total = 0;
+  let known = false;
+  const part = /(\d+)\s*([^\d\s()]+)/g;
+  for (let m = part.exec(group[1]); m; m = part.exec(group[1])) {
+    const unit = m[2].toLowerCase();
+    const scale = /^(?:h|ч|sa)/.test(unit) ? 3600 : /^(?:m|м|dk)/.test(unit) ? 60
+      : /^(?:s|с)/.test(unit) ? 1 : null;
+    if (scale === null) continue;
+    total += parseInt(m[1], 10) * scale;
+    known = true;
+  }
+  return known ? total : null;
+}
+
+/* The connect button's tooltip texts (lines kept): its `tooltiptext` or `title`, then the
+ * screen-reader copy inside it. Only outside notebook cells and outputs. */
+function cwTooltips(ctx) {
+  const texts = [];
+  const content = CW_SELECTORS.notebookContent;
+  for (const el of cwQueryAll(ctx.roots, "#connect, colab-connect-button, colab-toolbar-button")) {
+    if (cwInside(el, content)) continue;
+    for (const name of ["tooltiptext", "title", "aria-label"]) {
+      const value = el.getAttribute(name);
+      if (value && /\S/.test(value)) texts.push(value);
+    }
+    for (const sr of cwQueryUnder(ctx, el, ".screenreader-only")) {
+      if (sr.textContent && /\S/.test(sr.textContent)) texts.push(sr.textContent);
+    }
+  }
+  return texts;
+}
+
+/* Text of the RAM/Disk meter next to the button (shown numbers, when it has any). */
+function cwMeterTexts(ctx) {
+  return cwQueryAll(ctx.roots, "#connect-button-resource-display, colab-usage-display")
+    .filter((m) => !cwInside(m, CW_SELECTORS.notebookContent))
+    .map((m) => cwText(ctx, m));
+}
+
+/* {ram_used_gb, ram_total_gb, disk_used_gb, disk_total_gb} from the first text that names
+ * RAM or Disk by label (or, unlabelled, holds exactly two pairs: RAM then Disk, the
+ * tooltip's order); null when no text shows either. */
+function cwResources(texts) {
+  for (const text of texts) {
+    const pairs = [];
+    const pattern = new RegExp(CW_RESOURCE.source, "gi");
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const label = (m[1] || "").trim();
+      const unitTotal = m[5];
+      pairs.push({label: label, used: cwGb(m[2], m[3] || unitTotal), total: cwGb(m[4], unitTotal)});
+    }
+    const found = {ram: null, disk: null};
+    for (const pair of pairs) {
+      if (CW_RESOURCE_LABELS.gpu.test(pair.label)) continue;
+      for (const key of ["ram", "disk"]) {
+        const word = pair.label.split(/\s+/).pop() || "";
+        if (!found[key] && (CW_RESOURCE_LABELS[key].test(pair.label) || CW_RESOURCE_LABELS[key].test(word))) {
+          found[key] = pair;
+        }
+      }
+    }
+    if (!found.ram && !found.disk && pairs.length === 2 && pairs.every((p) => !p.label)) {
+      found.ram = pairs[0];
+      found.disk = pairs[1];
+    }
+    if (found.ram || found.disk) {
+      return {
+        ram_used_gb: found.ram ? found.ram.used : null,
+        ram_total_gb: found.ram ? found.ram.total : null,
+        disk_used_gb: found.disk ? found.disk.used : null,
+        disk_total_gb: found.disk ? found.disk.total : null,
+      };
+    }
+  }
+  return null;
+}
+
+function cwGb(number, unit) {
+  const value = parseFloat(String(number).replace(",", "."));
+  const prefix = (unit || "G").charAt(0).toUpperCase();
+  const scale = {K: 1e-6, M: 1e-3, G: 1, T: 1000, "К": 1e-6, "М": 1e-3, "Г": 1, "Т": 1000}[prefix];
+  return Math.round(value * (scale === undefined ? 1 : scale) * 100) / 100;
+}
+
+/* The back-end line of the tooltip: the line after "Connected to" (any language), else a
+ * line naming a Python back-end; null when no tooltip shows one. */
+function cwBackend(texts) {
+  for (const text of texts) {
+    const lines = text.split(/\n+/).map((l) => l.trim())
+      .filter((l) => l && !new RegExp(CW_RESOURCE.source, "i").test(l));
+    if (lines.length >= 2 && (CW_LABELS.connected.test(lines[0]) || /[:：]$/.test(lines[0]))) {
+      return lines[1].slice(0, 120);
+    }
+    const named = lines.find((l) => /backend|python\s*\d/i.test(l));
+    if (named) return named.slice(0, 120);
+  }
+  return null;
+}
+
+/* A crash or usage-limit message, in a toast (snackbar) or an open dialog; toasts and dialogs
+ * inside notebook cells or outputs are the user's, not the page's. Crashes come first. */
+function cwNotice(ctx) {
+  const content = CW_SELECTORS.notebookContent;
+  const found = [];
+  for (const el of cwQueryAll(ctx.roots, CW_TOASTS)) {
+    if (cwInside(el, content) || el.matches(CW_SELECTORS.dialogs) || !cwToastOpen(el)) continue;
+    found.push({el: el, via: "toast"});
+  }
+  for (const el of cwOpenDialogs(ctx)) {
+    if (!cwInside(el, content)) found.push({el: el, via: "dialog"});
+  }
+  for (const [kind, pattern] of CW_NOTICE_KINDS) {
+    for (const item of found) {
+      const text = cwText(ctx, item.el);
+      if (pattern.test(text)) return {kind: kind, text: text.slice(0, CW_TEXT_LIMIT), via: item.via};
+    }
+  }
+  return null;
+}
+
+function cwToastOpen(el) {
+  if (el.open === true || el.opened === true || el.hasAttribute("open") || el.hasAttribute("opened")) {
+    return true;
+  }
+  const tag = el.tagName.toLowerCase();
+  if (tag === "mwc-snackbar" || tag === "md-snackbar" || tag === "paper-toast") return false;
+  return cwShown(el);
 }

@@ -70,3 +70,8 @@ simDefine("colab-status-bar",
 simDefine("colab-run-button",
   '<div class="cell-execution-indicator" role="button" aria-label="Run cell">' +
   '<div id="playSymbolMask">&#9654;</div></div>');
+
+/* Toast (snackbar) at the bottom of the page: the message is slotted light-DOM text. */
+simDefine("mwc-snackbar",
+  '<div class="mdc-snackbar__surface"><div class="mdc-snackbar__label" role="status">' +
+  '<slot></slot></div></div>');

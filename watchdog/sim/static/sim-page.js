@@ -68,10 +68,29 @@ function onConnectClick(ev) {
 }
 
 // ---------------------------------------------------------------- busy cell
+/* A cell that runs for `seconds` and then finishes by itself. */
+function runCell(seconds) {
+  setBusy(true);
+  S.busyUntil = now() + Math.max(0, seconds);
+}
+/* The kernel dies (out of memory): the running cell stops, RAM is freed, the toast shows. */
+function crash(text) {
+  if (S.busy) setBusy(false, true);
+  S.ram = Math.min(P.ram, 0.5);
+  S.toast = text || CRASH_TEXT;
+  log("crash", S.toast);
+  renderConnect();
+  renderToast();
+}
+function setRam(value) {
+  S.ram = Math.max(0, Number(value) || 0);
+  if (S.state === "connected") renderConnect();
+}
 function setBusy(value, quiet) {
   value = Boolean(value);
   if (value === S.busy) return;
   S.busy = value;
+  S.busyUntil = null;
   if (value) S.busySince = now();
   else {
     S.lastFinished = now();
@@ -109,6 +128,8 @@ function tick() {
   }
   if (S.captchaAt !== null && t >= S.captchaAt) { S.captchaAt = null; showCaptcha(); }
   if (S.usageLimitAt !== null && t >= S.usageLimitAt) { S.usageLimitAt = null; showUsageLimit(); }
+  if (S.busyUntil !== null && t >= S.busyUntil) setBusy(false);
+  if (S.crashAt !== null && t >= S.crashAt && S.state === "connected") { S.crashAt = null; crash(); }
   if (S.busy) renderBusyText();
   renderSummary();
 }
@@ -126,6 +147,7 @@ if (S.state === "connected") startRuntime(!restored);
 else if (S.state === "connecting") startConnecting();
 window.addEventListener("pagehide", saveState);
 if (P.busy) setBusy(true);
+if (P.run > 0) runCell(P.run);
 renderBusy();
 renderSummary();
 setInterval(tick, P.tick_ms);
@@ -168,5 +190,10 @@ window.__sim = {
   hideCaptcha: hideCaptcha,
   showUsageLimit: showUsageLimit,
   setBusy: (value) => { tick(); setBusy(value); },
+  run: (seconds) => { tick(); runCell(seconds); },
+  setRam: (value) => { tick(); setRam(value); },
+  get ram() { return S.ram; },
+  crash: (text) => { tick(); crash(text); },
+  hideToast: () => { S.toast = null; renderToast(); },
 };
 log("ready", P.era + "/" + P.lang + "/" + P.state);

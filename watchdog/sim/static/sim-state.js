@@ -40,23 +40,40 @@ const P = {
   trusted_activity: ["trusted", "trusted_activity"].some((k) => q.get(k) === "1"),
   trusted_clicks: ["trusted", "trusted_clicks"].some((k) => q.get(k) === "1"),
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
+  run: num("run", 0),
+  ram: num("ram", 1.21),
+  ram_total: num("ram_total", 12.67),
+  disk: num("disk", 26.31),
+  disk_total: num("disk_total", 107.72),
+  backend: ["cpu", "gpu", "tpu"].includes(q.get("backend")) ? q.get("backend") : "cpu",
+  crash_after: num("crash_after", 0),
 };
 document.title = P.title;
 
 const LABELS = {
   en: { connect: "Connect", reconnect: "Reconnect", connecting: "Connecting...",
-        connected: "Connected", connectedTo: "Connected to", close: "Close" },
+        connected: "Connected", connectedTo: "Connected to", close: "Close",
+        ram: "RAM", disk: "Disk", comma: false },
   es: { connect: "Conectar", reconnect: "Volver a conectar", connecting: "Conectando...",
-        connected: "Conectado", connectedTo: "Conectado a", close: "Cerrar" },
+        connected: "Conectado", connectedTo: "Conectado a", close: "Cerrar",
+        ram: "RAM", disk: "Disco", comma: true },
   tr: { connect: "Bağlan", reconnect: "Yeniden bağlan", connecting: "Bağlanıyor...",
-        connected: "Bağlandı", connectedTo: "Bağlı:", close: "Kapat" },
+        connected: "Bağlandı", connectedTo: "Bağlı:", close: "Kapat",
+        ram: "RAM", disk: "Disk", comma: true },
   ru: { connect: "Подключиться", reconnect: "Переподключиться", connecting: "Подключение...",
-        connected: "Подключено", connectedTo: "Подключено к", close: "Закрыть" },
+        connected: "Подключено", connectedTo: "Подключено к", close: "Закрыть",
+        ram: "ОЗУ", disk: "Диск", comma: true },
 };
 const T = LABELS[P.lang];
 const ACTIVITY_EVENTS = ["click", "keydown", "mousedown", "pointerdown", "wheel", "touchstart"];
 const TOUCH_EVENTS = ACTIVITY_EVENTS.concat(
   ["mouseup", "pointerup", "keyup", "keypress", "focusin", "input", "change", "touchend"]);
+const BACKENDS = {
+  cpu: "Python 3 Google Compute Engine backend",
+  gpu: "Python 3 Google Compute Engine backend (GPU)",
+  tpu: "Python 3 Google Compute Engine backend (TPU)",
+};
+const CRASH_TEXT = "Your session crashed after using all available RAM.";
 const DISCONNECT_TEXT =
   "Your runtime has been disconnected due to inactivity or reaching its maximum duration.";
 
@@ -70,6 +87,10 @@ const S = {
   everConnected: P.state === "connected",
   busy: false,
   busySince: 0,
+  busyUntil: null,  // a cell started with `run` / __sim.run(s) finishes at this page time
+  ram: P.ram,
+  crashAt: P.crash_after > 0 ? t0 + P.crash_after : null,
+  toast: null,
   lastFinished: null,
   idleDeadline: null,
   runtimeStart: null,

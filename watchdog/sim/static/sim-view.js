@@ -15,11 +15,17 @@ function estimateText() {
 }
 function tooltipText() {
   if (S.state === "connected") {
-    return T.connectedTo + "\nPython 3 Google Compute Engine backend\nRAM: 1.21 GB/12.67 GB\n" +
-      "Disk: 26.31 GB/107.72 GB";
+    return T.connectedTo + "\n" + BACKENDS[P.backend] + "\n" +
+      T.ram + ": " + gb(S.ram) + "/" + gb(P.ram_total) + "\n" +
+      T.disk + ": " + gb(P.disk) + "/" + gb(P.disk_total);
   }
   if (S.state === "connecting") return T.connecting;
   return labelText();
+}
+/* "1.10 GB", or "1,10 GB" in the decimal-comma languages. */
+function gb(value) {
+  const text = Number(value).toFixed(2) + " GB";
+  return T.comma ? text.replace(".", ",") : text;
 }
 function labelText() {
   if (S.state === "connecting") return T.connecting;
@@ -135,7 +141,8 @@ function renderBusyText() {
     .querySelector("colab-execution-status").shadowRoot.getElementById("status");
   if (S.busy) {
     const secs = Math.floor(now() - S.busySince);
-    const text = "Executing (" + secs + " sec)... cell 1";
+    const elapsed = secs < 60 ? secs + " sec" : Math.floor(secs / 60) + "m " + (secs % 60) + "s";
+    const text = "Executing (" + elapsed + ")... cell 1";
     let progress = status.querySelector("md-circular-progress");
     if (!progress) {
       status.textContent = "";
@@ -150,4 +157,14 @@ function renderBusyText() {
       status.textContent = text;
     }
   }
+}
+
+/* The toast (snackbar) at the bottom of the page: mwc-snackbar[open] holding the message. */
+function renderToast() {
+  const host = document.getElementById("toast-host");
+  if (!S.toast) { host.textContent = ""; return; }
+  if (host.firstChild && host.firstChild.textContent === S.toast) return;
+  host.textContent = "";
+  host.append(h("mwc-snackbar", { open: true, role: "alert" }, [
+    h("span", { class: "label", text: S.toast })]));
 }
