@@ -47,6 +47,7 @@ SELECTOR_KEYS = ("connect", "connected", "dialog", "captcha", "busy")
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
 BrowserMode = Literal["launch", "attach", "remote"]
 InputMode = Literal["browser", "page"]
+KeepAliveMode = Literal["always", "while-busy"]
 
 # What each field accepts, for error messages whose reason comes from pydantic itself.
 ACCEPTED: dict[str, str] = {
@@ -74,6 +75,10 @@ ACCEPTED: dict[str, str] = {
     "notebooks_per_session": "a whole number >= 0 (0 = all notebooks in one browser session)",
     "allow_remote_attach": "true or false",
     "allow_driver_download": "true or false",
+    "finished_after": DURATION_ACCEPTED,
+    "memory_warn": "a percentage of RAM such as 90% (from 1% to 100%)",
+    "keep_alive": "always or while-busy",
+    "idle_grace": DURATION_ACCEPTED,
 }
 
 SECRET_FIELDS = frozenset({"notify"})
@@ -314,6 +319,20 @@ _ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
 Duration = Annotated[float, BeforeValidator(_duration)]
 
 
+def _percent(value: Any) -> Any:
+    """`90%` or `90` -> 0.9; a fraction such as 0.9 passes as is."""
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"use {ACCEPTED['memory_warn']}") from None
+        return number / 100
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+        return value / 100
+    return value
+
+
 class Settings(BaseSettings):
     """Every setting of colab-watchdog. Field `x` is the variable `WATCHDOG_X`."""
 
@@ -362,6 +381,12 @@ class Settings(BaseSettings):
     notebooks_per_session: int = Field(0, ge=0)
     allow_remote_attach: bool = False
     allow_driver_download: bool = True
+    finished_after: Duration = Field(120.0, description="a run this long that ends alerts")
+    memory_warn: Annotated[float, BeforeValidator(_percent)] = Field(
+        0.9, description="alert when RAM use reaches this fraction"
+    )
+    keep_alive: KeepAliveMode = Field("always", description="always or while-busy")
+    idle_grace: Duration = Field(3600.0, description="while-busy: release after this idle time")
 
     _selector_map: dict[str, list[str]] | None = PrivateAttr(default=None)
 
@@ -378,6 +403,25 @@ class Settings(BaseSettings):
         if any(not margin > 0 for margin in value):
             raise ValueError(f"every margin must be longer than 0: use {ACCEPTED['warn_before']}")
         return value
+
+    @field_validator("memory_warn")
+    @classmethod
+    def _fraction(cls, value: float) -> float:
+        if not 0.01 <= value <= 1.0:
+            raise ValueError(f"use {ACCEPTED['memory_warn']}")
+        return value
+
+    @field_validator("finished_after", "idle_grace")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError(f"must not be negative: use {DURATION_ACCEPTED}")
+        return value
+
+    @field_validator("keep_alive", mode="before")
+    @classmethod
+    def _keep_alive(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("attach_address")
     @classmethod

@@ -27,6 +27,12 @@ NB_KEYS = {
     "input",
     "activity_level",
     "activity",
+    "busy",
+    "busy_for_s",
+    "idle_for_s",
+    "resources",
+    "backend",
+    "policy",
 }
 
 

@@ -38,6 +38,10 @@ EXPECTED_FIELDS = {
     "notebooks_per_session",
     "allow_remote_attach",
     "allow_driver_download",
+    "finished_after",
+    "memory_warn",
+    "keep_alive",
+    "idle_grace",
 }
 
 
@@ -349,3 +353,24 @@ def test_bad_selectors_flag_is_named(clean_env: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings({"selectors": str(path)})
     assert str(info.value).startswith(f"--selectors={str(path)!r}: {str(path)!r} must hold")
+
+
+def test_work_settings_defaults_and_forms() -> None:
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert defaults.finished_after == 120.0
+    assert defaults.memory_warn == 0.9
+    assert defaults.keep_alive == "always"
+    assert defaults.idle_grace == 3600.0
+    given = Settings(  # type: ignore[call-arg]
+        _env_file=None, memory_warn="95 %", keep_alive="While-Busy", idle_grace="5s"
+    )
+    assert (given.memory_warn, given.keep_alive, given.idle_grace) == (0.95, "while-busy", 5.0)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("memory_warn", "lots"), ("memory_warn", "150%"), ("keep_alive", "sometimes")],
+)
+def test_work_settings_bad_values(field: str, value: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        Settings(_env_file=None, **{field: value})  # type: ignore[call-arg]

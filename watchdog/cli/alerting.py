@@ -12,6 +12,7 @@ from typing import Any
 from loguru import logger
 
 from watchdog.core.session import Limits
+from watchdog.core.work import WorkRules
 from watchdog.daemon.monitor import Monitor
 from watchdog.daemon.ports import Clock
 from watchdog.settings import Settings
@@ -26,6 +27,15 @@ def limits_of(settings: Settings) -> Limits:
         idle_timeout=settings.idle_timeout,
         max_lifetime=settings.max_lifetime,
         warn_before=tuple(settings.warn_before),
+    )
+
+
+def work_rules_of(settings: Settings) -> WorkRules:
+    return WorkRules(
+        finished_after=settings.finished_after,
+        memory_warn=settings.memory_warn,
+        keep_alive=settings.keep_alive,
+        idle_grace=settings.idle_grace,
     )
 
 
@@ -81,4 +91,5 @@ def build_monitor(
         tz=local_tz(),
         close_notifier=lambda: notifier.close(timeout=CLOSE_TIMEOUT_S),
         watched=watched,
+        rules=work_rules_of(settings),
     )

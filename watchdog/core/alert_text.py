@@ -26,6 +26,11 @@ KIND_WORDS: dict[AlertKind, str] = {
     "browser-lost": "browser lost",
     "unreachable": "notebook not reached",
     "signed-out": "signed out of Google",
+    "finished": "finished",
+    "crashed": "crashed",
+    "memory-high": "memory high",
+    "usage-limit": "usage limit",
+    "released": "released",
 }
 
 WHAT_TO_DO: dict[AlertKind, str] = {
@@ -49,6 +54,16 @@ WHAT_TO_DO: dict[AlertKind, str] = {
     "signed-out": "The watchdog's browser profile is signed out of Google, so nothing keeps "
     "this notebook alive. Sign in again with `colab-watchdog login` (same "
     "WATCHDOG_PROFILE_DIR), or use attach mode (--attach) with a browser you signed in to.",
+    "finished": "A long run has ended. Check its output; if you no longer need the runtime, "
+    "disconnect it (connected runtimes use compute units).",
+    "crashed": "The session crashed: variables are gone. Open the notebook, read the reason, "
+    "use less memory (smaller batches) and resume from your last checkpoint.",
+    "memory-high": "RAM is nearly full and the session crashes when it runs out. Save a "
+    "checkpoint now; free memory or use smaller batches.",
+    "usage-limit": "Colab refuses a GPU because of usage limits. Wait, use a CPU runtime, "
+    "or check your plan; the watchdog does not get around limits.",
+    "released": "Nothing, unless you still need this runtime: run a cell and the watchdog "
+    "holds it again (WATCHDOG_KEEP_ALIVE=always holds it always).",
 }
 
 _SOURCE_WORDS = {

@@ -21,12 +21,17 @@ Kinds and their keys (`sid` is the session id, the session's start to the second
     browser-lost       f"{sid}:browser-lost:{when}"
     unreachable        f"{sid}:unreachable:{episode start}"   after UNREACHABLE_AFTER attempts
     signed-out         f"{sid}:signed-out:{episode start}"    at the first signed-out tick
+    finished, crashed, memory-high, usage-limit, released
+                       f"{sid}:{kind}:{when}"   from the work (watchdog.core.work)
 
 Reaching a notebook: a good tick is one where the engine ran without error on a page it
 could read (state not "unknown") and the page is not a sign-in page. An episode starts with
 the first attempt that is not good and ends with the next good tick; its start is persisted,
 so a restarted daemon never repeats its alert. A signed-out episode sends `signed-out` (with
 the fix) and no `unreachable`; neither is sent while `browser-lost` covers the notebook.
+
+A released notebook (keep-alive `while-busy`, idle for the grace) gets no `keepalive-failing`
+and no `disconnected` when it idles out: `released` said so.
 
 A session's end is reported once: a disconnect seen at or after the lifetime deadline (or up
 to `end_tolerance(interval)` before it) is `lifetime-reached`, not `disconnected`; when
@@ -60,6 +65,7 @@ from watchdog.core.session import (
     start_session,
 )
 from watchdog.core.urls import place
+from watchdog.core.work import Work, WorkRules, observe_work
 
 AlertKind = Literal[
     "lifetime-warning",
@@ -71,6 +77,11 @@ AlertKind = Literal[
     "browser-lost",
     "unreachable",
     "signed-out",
+    "finished",
+    "crashed",
+    "memory-high",
+    "usage-limit",
+    "released",
 ]
 DeadlineKind = Literal["max_lifetime", "colab-estimate", "idle_timeout"]
 
@@ -126,6 +137,7 @@ class NotebookState:
     landed: str | None = None  # where the tab went instead of the notebook, when known
     input: str | None = None  # the input the last tick acted with (the adapter's words)
     activity_level: int = 0  # its rung of activity (watchdog.core.activity)
+    work: Work = field(default_factory=Work)
 
     def has_sent(self, key: str) -> bool:
         return any(a.key == key for a in self.alerts_sent)
@@ -157,6 +169,7 @@ class NotebookState:
             "input": self.input,
             "activity_level": self.activity_level,
             "activity": rung_name(self.activity_level),
+            "work": self.work.to_json(),
             "lifetime_deadline": None,
             "lifetime_source": None,
             "idle_deadline": None,
@@ -195,6 +208,7 @@ class NotebookState:
             landed=None if landed is None else str(landed),
             input=None if raw.get("input") is None else str(raw["input"]),
             activity_level=int(raw.get("activity_level", 0)),
+            work=Work.from_json(raw.get("work")),
         )
 
 
@@ -205,13 +219,15 @@ def observe_tick(
     started_hint: datetime | None = None,
     *,
     interval: float = 0.0,
+    rules: WorkRules | None = None,
 ) -> tuple[NotebookState, list[AlertEvent]]:
     """Fold one tick into the notebook's state; return the new state and the events to send.
 
     `started_hint` is the user's `--started-at`/`--elapsed` start, used only if this tick
     starts a session. `interval` (seconds between ticks) sets how close to the lifetime
-    deadline a disconnect counts as the lifetime's end. The returned state already records
-    the events' keys.
+    deadline a disconnect counts as the lifetime's end. `rules` are the work settings
+    (watchdog.core.work; defaults without). The returned state already records the events'
+    keys.
     """
     now = result.at
     was_connected, last_input = nb.state == "connected", nb.input
@@ -252,6 +268,8 @@ def observe_tick(
         if nb.session is not None:
             detail = status.dialog.text if status.dialog is not None else None
             ended = _session_end(nb, now, limits, interval, detail)
+            if nb.work.released:  # it was let go on purpose: `released` already said so
+                ended = [e for e in ended if e.kind != "disconnected"]
             events += ended
             lasted = (now - nb.session.started_at).total_seconds()
             evidence = idle_disconnect(
@@ -260,6 +278,13 @@ def observe_tick(
             if evidence and [e.kind for e in ended] == ["disconnected"]:
                 events.append(_activity_failed(nb, now, limits, last_input))
         nb = replace(nb, session=None, was_disconnected=True)
+
+    work, intents = observe_work(nb.work, status, now, rules or WorkRules())
+    nb = replace(nb, work=work)
+    for intent in intents:
+        event = _event(nb, intent.kind, intent.suffix, now, limits, detail=intent.detail)
+        if not nb.has_sent(event.key):
+            events.append(event)
 
     if status.captcha and not nb.captcha:
         events.append(_event(nb, "captcha", f"captcha:{_stamp(now)}", now, limits))
@@ -394,7 +419,7 @@ def _thresholds(
                         margin=margin,
                     )
                 )
-    if not active:
+    if not active and not nb.work.released:
         suffix = f"keepalive-failing:{_stamp(session.last_activity_at)}"
         idle_at = idle_deadline(session, limits)
         margin = _due_margin(nb, f"{sid}:{suffix}", idle_at, limits.keepalive_margins, now)

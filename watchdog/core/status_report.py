@@ -22,9 +22,10 @@ def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
 
     Keys exactly: url, title, state, started_at, lifetime_remaining_s, idle_remaining_s,
     last_tick_at, ticks_ok, ticks_failed, alerts_sent, input (what the last acting tick did,
-    e.g. "browser bidi: key"), activity_level (its rung, 0 = key) and activity (the rung's
-    name, watchdog.core.activity). Raises ValueError naming the value
-    when the record is not of the persisted shape (a corrupt state file).
+    e.g. "browser bidi: key"), activity_level (its rung, 0 = key), activity (the rung's
+    name, watchdog.core.activity), busy, busy_for_s, idle_for_s, resources, backend, policy
+    (see `_work`). Raises ValueError naming the value when the record is not of the
+    persisted shape (a corrupt state file).
     """
     record = _object(raw, "a notebook record")
     session = _object(record.get("session"), "'session'")
@@ -50,6 +51,33 @@ def status_entry(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
         "input": record.get("input"),
         "activity_level": record.get("activity_level", 0),
         "activity": record.get("activity", "key"),
+        **_work(_object(record.get("work"), "'work'"), now),
+    }
+
+
+def _work(work: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """busy (bool|null: null when the page shows no execution indicator), busy_for_s (the
+    running cell's time, null when idle), idle_for_s (time since no cell was seen running),
+    resources ({ram_used_gb, ram_total_gb, disk_used_gb, disk_total_gb}|null: the page's own
+    figures), backend (str|null), policy ("held"|"released")."""
+
+    def since(key: str) -> float | None:
+        text = work.get(key)
+        if not text:
+            return None
+        return round(max(0.0, (now - _timestamp(text, key)).total_seconds()), 1)
+
+    resources = work.get("resources")
+    if resources is not None and not isinstance(resources, dict):
+        raise ValueError(f"'resources' is not an object: {resources!r:.60}")
+    busy = work.get("busy")
+    return {
+        "busy": None if busy is None else bool(busy),
+        "busy_for_s": since("busy_since") if busy else None,
+        "idle_for_s": since("idle_since") if busy is False else None,
+        "resources": resources,
+        "backend": work.get("backend"),
+        "policy": "released" if work.get("policy") == "released" else "held",
     }
 
 

@@ -69,6 +69,7 @@ class _Notebook:
     activity_level: int = 0  # rung of activity input (watchdog.core.activity)
     connected: bool = False  # the last tick succeeded and read "connected"
     connected_since: float | None = None  # monotonic time it was first seen so, in a row
+    released: bool = False  # its last tick had no activity (the keep-alive policy let it go)
 
 
 @dataclass
@@ -357,7 +358,8 @@ class Daemon:
                 if nb.needs_reload:
                     nb.needs_reload = False
                     browser.reload(nb.url)
-                options = {**self.config.options, "activity_level": nb.activity_level}
+                options = {**self._options_for(nb.url), "activity_level": nb.activity_level}
+                nb.released = options.get("activity") is False
                 return browser.tick(nb.url, options)
             except TabLost as exc:
                 nb.needs_open = True
@@ -370,7 +372,8 @@ class Daemon:
         """Step the notebook's activity up a rung after an idle-timeout disconnect."""
         now = self.clock.monotonic()
         since = None if nb.connected_since is None else now - nb.connected_since
-        if idle_disconnect(
+        # A released notebook (keep-alive policy) idles out on purpose: no step up.
+        if not nb.released and idle_disconnect(
             nb.connected, status, connected_for=since, idle_timeout=self.config.idle_timeout
         ):
             before = nb.activity_level
@@ -388,6 +391,22 @@ class Daemon:
             nb.connected_since = None
         elif nb.connected_since is None:
             nb.connected_since = now
+
+    def _options_for(self, url: str) -> dict[str, Any]:
+        """The engine options, with any listener's per-notebook advice (`tick_options(url)`,
+        e.g. the keep-alive policy's `{"activity": False}`) on top."""
+        options = dict(self.config.options)
+        for listener in self.listeners:
+            advise: Callable[[str], Mapping[str, Any]] | None = getattr(
+                listener, "tick_options", None
+            )
+            if advise is None:
+                continue
+            try:
+                options.update(advise(url))
+            except Exception:
+                logger.exception("listener {} failed in tick_options", type(listener).__name__)
+        return options
 
     def _watch_page(self, nb: _Notebook, status: EngineStatus) -> None:
         """Count ticks that found no notebook; ask for a reload (with backoff) when stuck."""

@@ -9,6 +9,8 @@ on_browser_lost   one `browser-lost` per notebook until a tick succeeds again
 on_sweep      save the state with `daemon: {pid, running: true, updated_at}` (the heartbeat
               `status --check` reads)
 on_stop       save with `running: false`, then let queued alerts go out
+tick_options  per-notebook engine options for the next tick: `{"activity": False}` for a
+              notebook the keep-alive policy released (watchdog.core.work), else {}
 
 State-file failures (StateError) are logged every time and never stop the daemon.
 """
@@ -34,6 +36,7 @@ from watchdog.core.alerts import (
 from watchdog.core.model import TickResult
 from watchdog.core.session import Limits, iso
 from watchdog.core.status_report import SCHEMA_VERSION, status_document
+from watchdog.core.work import WorkRules
 from watchdog.daemon.ports import Clock, Notifier, StateStore
 from watchdog.errors import StateError
 
@@ -54,6 +57,7 @@ class Monitor:
         tz: tzinfo = UTC,
         close_notifier: Callable[[], None] | None = None,
         watched: Sequence[str] = (),
+        rules: WorkRules | None = None,
     ) -> None:
         """`started_at` is the user's `--started-at`/`--elapsed` start for the runtime(s)
         already running when the daemon starts; it applies to each notebook's first session
@@ -70,6 +74,7 @@ class Monitor:
         self._pid = os.getpid() if pid is None else pid
         self._tz = tz
         self._close_notifier = close_notifier
+        self._rules = rules or WorkRules()
         self._lock = threading.RLock()
         self._notebooks: dict[str, NotebookState] | None = None
         self._running = False
@@ -91,8 +96,13 @@ class Monitor:
             notebooks = self._load()
             nb = notebooks.get(result.url) or NotebookState(url=result.url)
             hint = None if result.url in self._hint_done else self._hint
-            nb, events = observe_tick(nb, result, self._limits, hint, interval=self._interval)
+            was_released = result.url in notebooks and notebooks[result.url].work.released
+            nb, events = observe_tick(
+                nb, result, self._limits, hint, interval=self._interval, rules=self._rules
+            )
             notebooks[result.url] = nb
+            if was_released and not nb.work.released and nb.work.busy:
+                logger.info("{}: a cell runs again: holding the notebook", result.url)
             status = result.status
             if status is not None and status.state in ("connected", "disconnected"):
                 self._hint_done.add(result.url)  # the hint described this first runtime only
@@ -119,6 +129,12 @@ class Monitor:
             self._save()
         if self._close_notifier is not None:
             self._close_notifier()
+
+    def tick_options(self, url: str) -> dict[str, Any]:
+        """Engine options for `url`'s next tick: a released notebook gets no activity."""
+        with self._lock:
+            nb = self._load().get(url)
+        return {"activity": False} if nb is not None and nb.work.released else {}
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -184,6 +200,8 @@ class Monitor:
                 "idle_timeout_s": self._limits.idle_timeout,
                 "max_lifetime_s": self._limits.max_lifetime,
                 "warn_before_s": list(self._limits.warn_before),
+                "keep_alive": self._rules.keep_alive,
+                "idle_grace_s": self._rules.idle_grace,
             },
             "notebooks": {url: nb.to_json(self._limits) for url, nb in notebooks.items()},
         }

@@ -63,7 +63,9 @@ class StateStore(Protocol):
 class TickListener(Protocol):
     """Observes the daemon loop. The alert monitor and the systemd notifier are listeners.
 
-    A listener that raises is logged by the loop and never stops it.
+    A listener that raises is logged by the loop and never stops it. A listener may also
+    define `tick_options(url) -> Mapping[str, Any]`: engine options for that notebook's next
+    tick, merged over the daemon's (the keep-alive policy uses it to release a notebook).
     """
 
     def on_start(self) -> None:
