@@ -64,6 +64,10 @@ def tick(driver: Any, server: SimServer, **options: object) -> dict[str, Any]:
         "captcha",
         "probe",
         "remaining_estimate_s",
+        "busy_for_s",
+        "resources",
+        "backend",
+        "notice",
         "error",
         "signed_out",
     }

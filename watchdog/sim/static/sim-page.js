@@ -148,6 +148,7 @@ else if (S.state === "connecting") startConnecting();
 window.addEventListener("pagehide", saveState);
 if (P.busy) setBusy(true);
 if (P.run > 0) runCell(P.run);
+if (S.busy && P.elapsed > 0) S.busySince -= P.elapsed;  // the cell started before the page
 renderBusy();
 renderSummary();
 setInterval(tick, P.tick_ms);

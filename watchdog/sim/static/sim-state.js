@@ -41,6 +41,7 @@ const P = {
   trusted_clicks: ["trusted", "trusted_clicks"].some((k) => q.get(k) === "1"),
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
   run: num("run", 0),
+  elapsed: num("elapsed", 0),
   ram: num("ram", 1.21),
   ram_total: num("ram_total", 12.67),
   disk: num("disk", 26.31),
