@@ -129,6 +129,7 @@ function tick() {
   if (S.captchaAt !== null && t >= S.captchaAt) { S.captchaAt = null; showCaptcha(); }
   if (S.usageLimitAt !== null && t >= S.usageLimitAt) { S.usageLimitAt = null; showUsageLimit(); }
   if (S.busyUntil !== null && t >= S.busyUntil) setBusy(false);
+  if (S.runAt !== null && t >= S.runAt && S.state === "connected") { S.runAt = null; runCell(P.run); }
   if (S.crashAt !== null && t >= S.crashAt && S.state === "connected") { S.crashAt = null; crash(); }
   if (S.busy) renderBusyText();
   renderSummary();
@@ -147,7 +148,8 @@ if (S.state === "connected") startRuntime(!restored);
 else if (S.state === "connecting") startConnecting();
 window.addEventListener("pagehide", saveState);
 if (P.busy) setBusy(true);
-if (P.run > 0) runCell(P.run);
+if (P.run > 0 && P.run_at > 0) S.runAt = t0 + P.run_at;
+else if (P.run > 0) runCell(P.run);
 if (S.busy && P.elapsed > 0) S.busySince -= P.elapsed;  // the cell started before the page
 renderBusy();
 renderSummary();

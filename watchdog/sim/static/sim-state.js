@@ -41,6 +41,7 @@ const P = {
   trusted_clicks: ["trusted", "trusted_clicks"].some((k) => q.get(k) === "1"),
   title: q.get("title") || document.title || "sim_notebook.ipynb - Colab",
   run: num("run", 0),
+  run_at: num("run_at", 0),
   elapsed: num("elapsed", 0),
   ram: num("ram", 1.21),
   ram_total: num("ram_total", 12.67),
@@ -89,6 +90,7 @@ const S = {
   busy: false,
   busySince: 0,
   busyUntil: null,  // a cell started with `run` / __sim.run(s) finishes at this page time
+  runAt: null,  // page time at which the `run` cell starts (run_at > 0)
   ram: P.ram,
   crashAt: P.crash_after > 0 ? t0 + P.crash_after : null,
   toast: null,
