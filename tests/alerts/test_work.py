@@ -252,3 +252,42 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
     clock.advance(60)
     daemon.sweep()
     assert browser.options[-1].get("activity", True) is True
+
+
+def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -> None:
+    from tests.alerts.conftest import FakeClock
+    from tests.alerts.test_monitor import RecordingNotifier
+    from watchdog.adapters.statefile import JsonStateStore
+    from watchdog.cli.main import main
+    from watchdog.daemon.monitor import Monitor
+
+    path = tmp_path / "state.json"
+    clock = FakeClock()
+    monitor = Monitor(
+        store=JsonStateStore(path),
+        notifier=RecordingNotifier(),
+        clock=clock,
+        limits=LIMITS,
+        interval=1.0,
+        rules=RULES,
+    )
+    monitor.on_start()
+    monitor.on_tick(
+        tick(
+            clock.now(),
+            busy=True,
+            busy_for_s=72,
+            resources={**RES, "ram_used_gb": 1.1},
+            backend="Python 3 Google Compute Engine backend (GPU)",
+        )
+    )
+    monitor.on_tick(tick(clock.now(), url="https://colab.research.google.com/drive/2x", busy=None))
+    monitor.on_sweep(clock.now())
+    assert main(["status", "--state-file", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80, out
+    work = [line for line in lines if line.startswith("  ")]
+    assert work[0].startswith("  busy ") and "RAM 1.1/12.7 GB" in work[0], out
+    assert "disk 30/108 GB" in work[0] and "| GPU | held" in work[0], out
+    assert work[1] == "  busy ? | RAM ? | disk ? | backend ? | held", out

@@ -6,7 +6,14 @@ at the moment of the call. `--json` prints exactly
     {"schema_version", "daemon": {"pid", "running", "updated_at"},
      "notebooks": [{"url", "title", "state", "started_at", "lifetime_remaining_s",
                     "idle_remaining_s", "last_tick_at", "ticks_ok", "ticks_failed",
-                    "alerts_sent": [...], "input", "activity_level", "activity"}]}
+                    "alerts_sent": [...], "input", "activity_level", "activity",
+                    "busy", "busy_for_s", "idle_for_s",
+                    "resources": {"ram_used_gb", "ram_total_gb", "disk_used_gb",
+                                  "disk_total_gb"} | null,
+                    "backend", "policy": "held" | "released"}]}
+
+The table adds one line per notebook with the work: busy/idle and for how long, RAM, disk,
+the accelerator of the back-end, and held/released; `?` where the page did not show it.
 
 `--check` (the Docker health check) exits 0 when a running daemon updated the state within
 3 intervals (the interval is stored in the state file) and every notebook it watches had a
@@ -247,4 +254,48 @@ def _table(document: dict[str, Any], freshness: str) -> str:
             f"  input: {nb['input'] or '-'}; activity level {nb['activity_level']}"
             f" ({nb['activity']})"
         )
+        lines.append(work_line(nb))
     return "\n".join(lines)
+
+
+def work_line(nb: dict[str, Any]) -> str:
+    """`  busy 1m 12s | RAM 1.1/12.7 GB | disk 30/108 GB | GPU | held`: what fits in 80
+    columns of the work keys; `?` where the page did not show it."""
+    from watchdog.core.durations import format_remaining
+
+    busy = nb.get("busy")
+    if busy is None:
+        run = "busy ?"
+    elif busy:
+        run = "busy" + (
+            "" if nb.get("busy_for_s") is None else " " + format_remaining(nb["busy_for_s"])
+        )
+    else:
+        run = "idle" + (
+            "" if nb.get("idle_for_s") is None else " " + format_remaining(nb["idle_for_s"])
+        )
+    res = nb.get("resources") or {}
+
+    def pair(used: Any, total: Any) -> str:
+        if used is None or total is None:
+            return "?"
+        return f"{used:.3g}/{total:.3g} GB"
+
+    parts = [
+        run,
+        "RAM " + pair(res.get("ram_used_gb"), res.get("ram_total_gb")),
+        "disk " + pair(res.get("disk_used_gb"), res.get("disk_total_gb")),
+        accelerator(nb.get("backend")),
+        str(nb.get("policy") or "held"),
+    ]
+    return ("  " + " | ".join(parts))[:80]
+
+
+def accelerator(backend: str | None) -> str:
+    """`GPU`, `T4`, `TPU`... from the back-end text; `CPU` when it names none; `?` unknown."""
+    import re
+
+    if not backend:
+        return "backend ?"
+    match = re.search(r"\(([^)]{1,20})\)\s*$", backend)
+    return match.group(1) if match else "CPU"
