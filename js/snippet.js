@@ -10,7 +10,9 @@
  *     maxLifetime: s | null,         the runtime's maximum lifetime, for warnings
  *     warnBefore: [s, ...],          warn this long before the lifetime ends
  *     selectors: null | {...},       extra CSS selectors for the engine
- *     maxDepth: int                  (optional) shadow-root search depth
+ *     maxDepth: int,                 (optional) shadow-root search depth
+ *     finishedAfter: s               (optional, default 120) a run this long that ends is
+ *                                    announced as finished
  *   }
  *
  *   window.colabWatchdog = {tick() -> status, stop(), status, config}
@@ -19,6 +21,8 @@
  * running instance first, so there is never more than one timer. With maxLifetime set it counts
  * the lifetime from the first connected tick it sees and, at each warnBefore margin, shows a
  * banner (div#colab-watchdog-banner), a console warning, and a Notification when permitted.
+ * The same way it announces the work: "finished" when a cell that ran at least finishedAfter
+ * seconds has stopped (with how long it ran), "crashed" when the page shows a crash message.
  * Needs colabWatchdogTick (js/engine.js) in the same scope. No network calls.
  */
 
@@ -29,7 +33,7 @@ function colabWatchdogStart(config) {
   const previous = window.colabWatchdog;
   if (previous && typeof previous.stop === "function") previous.stop();
 
-  const clock = {connectedAt: null, warned: []};
+  const clock = {connectedAt: null, warned: [], busySince: null, lastBusy: null, crashShown: false};
   const api = {status: null, config: config, tick: tick, stop: stop, timer: null};
 
   function tick() {
@@ -44,6 +48,7 @@ function colabWatchdogStart(config) {
     const remaining = cwTrackLifetime(config, clock, status, Date.now());
     console.log(cwLogLine(status, remaining));
     cwWarnIfDue(config, clock, remaining, status);
+    cwWatchWork(config, clock, status, Date.now());
     return status;
   }
 
@@ -88,6 +93,31 @@ function cwWarnIfDue(config, clock, remaining, status) {
     : "runtime lifetime ends in about " + cwFormatRemaining(remaining) + ": save a checkpoint now.");
 }
 
+/* "finished" and "crashed", once each per run / per crash message shown. */
+function cwWatchWork(config, clock, status, nowMs) {
+  const notice = status.notice;
+  const crashed = !!notice && notice.kind === "crashed";
+  if (crashed && !clock.crashShown) {
+    clock.busySince = null;  // the crash ended the run: not "finished"
+    cwAlert("crashed: " + notice.text);
+  }
+  clock.crashShown = crashed;
+  if (status.state !== "connected") {
+    clock.busySince = null;
+    return;
+  }
+  if (status.busy === true) {
+    const elapsed = typeof status.busy_for_s === "number" ? status.busy_for_s * 1000 : 0;
+    if (clock.busySince === null) clock.busySince = nowMs - elapsed;
+    clock.lastBusy = nowMs;
+  } else if (status.busy === false && clock.busySince !== null) {
+    const ran = (clock.lastBusy - clock.busySince) / 1000;
+    clock.busySince = null;
+    const after = typeof config.finishedAfter === "number" ? config.finishedAfter : 120;
+    if (ran >= after) cwAlert("finished: the run took " + cwFormatRemaining(ran) + ".");
+  }
+}
+
 function cwAlert(message) {
   console.warn(CW_TAG + " " + message);
   cwShowBanner(message);
@@ -123,9 +153,9 @@ function cwNotify(message) {
   }
 }
 
-/* Ask for notification permission at most once per page, and only when warnings are wanted. */
+/* Ask for notification permission at most once per page (lifetime warnings, finished, crashed). */
 function cwAskNotificationOnce(config) {
-  if (config.maxLifetime == null || typeof Notification !== "function") return;
+  if (typeof Notification !== "function") return;
   if (Notification.permission !== "default" || window.__colabWatchdogAskedNotify) return;
   window.__colabWatchdogAskedNotify = true;
   try {

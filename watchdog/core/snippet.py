@@ -35,6 +35,7 @@ class SnippetOptions:
     warn_before_s: tuple[float, ...] = ()
     selectors: dict[str, list[str]] | None = None
     max_depth: int = 8
+    finished_after_s: float = 120.0  # a run this long that ends is announced ("finished")
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.interval_s) and self.interval_s > 0):
@@ -57,6 +58,7 @@ class SnippetOptions:
             "warnBefore": sorted(self.warn_before_s, reverse=True),
             "selectors": self.selectors,
             "maxDepth": self.max_depth,
+            "finishedAfter": self.finished_after_s,
         }
 
 

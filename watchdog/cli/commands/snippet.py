@@ -85,6 +85,7 @@ def options_from_args(args: argparse.Namespace) -> SnippetOptions:
         max_lifetime_s=None if lifetime_off else settings.max_lifetime,
         warn_before_s=() if lifetime_off else settings.warn_before,
         selectors=settings.selector_map(),
+        finished_after_s=settings.finished_after,
     )
 
 
