@@ -38,16 +38,20 @@ class LiveView:
 
     def table(self) -> Table:
         now = time.monotonic()
+        title = f"{self.heading}  [{now - self.started:3.0f}s]"
         table = Table(
-            title=Text(f"{self.heading}  [{now - self.started:3.0f}s]", justify="left"),
+            title=Text(title, justify="left"),
+            min_width=min(len(title), self.console.width),  # the heading on one line
             title_justify="left",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
             collapse_padding=True,
         )
-        for name in ("NOTEBOOK", "STATE", "LAST ACTION"):
-            table.add_column(name, no_wrap=True, overflow="ellipsis")
-        for name in ("IDLE LEFT", "LIFE LEFT", "IDLED"):
+        for name in ("NOTEBOOK", "STATE", "WORK", "ACTION"):
+            # a failure's reason is long: it gets what is left, the rest stay whole
+            limit = 14 if name == "ACTION" else None
+            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=limit)
+        for name in ("IDLE", "LIFE", "IDLED"):
             table.add_column(name, justify="right", no_wrap=True)
         with self.lock:
             for row in self.rows.values():
@@ -55,6 +59,7 @@ class LiveView:
                 table.add_row(
                     row.label,
                     row.state,
+                    row.work,
                     row.action,
                     _secs(row.idle, age),
                     _secs(row.lifetime, age),

@@ -33,6 +33,7 @@ __all__ = ["DemoBrowser", "DemoListener", "Row", "demo_limits", "run_demo"]
 DEFAULT_DURATION = 60.0
 MIN_DURATION = 20.0  # the control must idle out and both warnings must fit before the end
 IDLE, INTERVAL = 10, 2
+RUN_S = 14  # the modern notebook's cell: runs past the idle timeout, then finishes
 READ_SIM = (
     "const s = window.__sim; if (!s) return null;"
     "const idleOuts = s.events.filter(e => e.type === 'disconnect' && e.detail === 'idle');"
@@ -50,6 +51,7 @@ class Row:
     lifetime: float | None = None
     idle_outs: int = 0  # disconnects by the idle timer (not by the lifetime limit)
     read_at: float = 0.0
+    work: str = "-"  # the engine's reading: "busy 12s", "idle" or "?"
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ class DemoBrowser:
     def tick(self, url: str, options: dict[str, Any]) -> tuple[EngineStatus, str | None]:
         status, title = self.inner.tick(url, options)
         self._read(url, status.acted)
+        with self.lock:
+            self.rows[url].work = work_text(status)
         return status, title
 
     def read_control(self) -> None:
@@ -145,6 +149,15 @@ class DemoBrowser:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def work_text(status: EngineStatus) -> str:
+    """`busy 12s`, `busy`, `idle` or `?` (the page shows no execution indicator)."""
+    if status.busy is None:
+        return "?"
+    if not status.busy:
+        return "idle"
+    return "busy" if status.busy_for_s is None else f"busy {status.busy_for_s:.0f}s"
 
 
 class DemoListener:
@@ -193,7 +206,10 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
     with SimServer() as sim, tempfile.TemporaryDirectory(prefix="colab-watchdog-demo-") as tmp:
         page = {"idle": limits.idle, "lifetime": limits.lifetime}
         watched = {
-            sim.page_url("modern", era=2025, title="modern.ipynb", **page): "modern (2025)",
+            # a GPU notebook whose cell runs past the idle timeout, then finishes (`finished`)
+            sim.page_url(
+                "modern", era=2025, title="modern.ipynb", backend="gpu", run=RUN_S, **page
+            ): "modern (2025)",
             sim.page_url("classic", era=2019, lang="es", title="clasico.ipynb", **page): (
                 "classic (2019, es)"
             ),
@@ -267,6 +283,7 @@ def _settings(urls: list[str], limits: DemoLimits, tmp: Path) -> Settings:
             "notify": [],
             "notebooks_per_session": 0,
             "log_file": None,
+            "finished_after": RUN_S // 2,
         },
         env_file=None,
         warn=False,  # every setting is given here; ./scripts/run showed the warnings
