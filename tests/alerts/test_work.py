@@ -291,3 +291,19 @@ def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -
     assert work[0].startswith("  busy ") and "RAM 1.1/12.7 GB" in work[0], out
     assert "disk 30/108 GB" in work[0] and "| GPU | held" in work[0], out
     assert work[1] == "  busy ? | RAM ? | disk ? | backend ? | held", out
+
+
+def test_an_unreadable_or_connecting_tick_changes_nothing() -> None:
+    run = Run()
+    assert run.tick(resources={**RES, "ram_used_gb": 12.5}) == ["memory-high"]
+    assert run.tick(state="unknown", busy=None, resources=None) == []
+    assert run.tick(state="connecting", busy=None, resources=None) == []
+    assert run.tick(resources={**RES, "ram_used_gb": 12.5}) == []
+    assert run.nb.work.memory_high
+
+
+def test_a_new_runtime_after_a_disconnect_is_a_new_episode() -> None:
+    run = Run()
+    assert run.tick(resources={**RES, "ram_used_gb": 12.5}) == ["memory-high"]
+    assert run.tick(state="disconnected", busy=None) == ["disconnected"]
+    assert run.tick(resources={**RES, "ram_used_gb": 12.5}) == ["reconnected", "memory-high"]

@@ -303,7 +303,8 @@ def resume(nb: NotebookState, now: datetime, limits: Limits) -> NotebookState:
     """
     nb = replace(nb, failed_in_row=0)  # attempts count from this start; the episode stays
     if nb.session is not None and is_stale(nb.last_tick_at, now, limits):
-        return replace(nb, session=None, captcha=False, browser_lost=False)
+        work = Work(backend=nb.work.backend)  # that runtime's work is over too
+        return replace(nb, session=None, captcha=False, browser_lost=False, work=work)
     return nb
 
 

@@ -142,9 +142,13 @@ def observe_work(
 ) -> tuple[Work, list[Intent]]:
     """Fold one good tick into `work`; returns the new record and the alerts it calls for."""
     intents: list[Intent] = []
-    if status.state != "connected":
+    if status.state == "disconnected":
         # No runtime: no run, nothing to hold or release; the next runtime starts afresh.
         return replace(Work(), backend=work.backend), intents
+    if status.state != "connected":
+        # Connecting, or a page the engine cannot read: nothing is known, nothing changes
+        # (a flicker must not re-arm an alert that was already sent).
+        return work, intents
     if status.resources is not None:
         work = replace(work, resources=status.resources)
     if status.backend is not None:
