@@ -4,6 +4,7 @@ Chromium) against the simulated Colab, alerts to a real `json://` receiver on 12
 - a 12 s cell with WATCHDOG_FINISHED_AFTER=5s: exactly one `finished`;
 - the out-of-memory crash toast: exactly one `crashed`;
 - RAM at 95 %: exactly one `memory-high`, not again after a daemon restart;
+- the "Cannot connect to GPU backend" dialog: exactly one `usage-limit`;
 - `status --json` shows that notebook's RAM and its GPU back-end.
 """
 
@@ -63,15 +64,18 @@ def test_finished_crashed_and_memory_high_once_each_across_a_restart(
         "w-crash", era=2025, idle=60, run=600, crash_after=8, title="Crashy"
     )
     memory = sim_server.page_url("w-mem", era=2025, idle=60, ram=12.04, backend="gpu", title="Big")
-    runs.append(DaemonRun(tmp_path, env, [finished, crashed, memory], "first"))
+    limited = sim_server.page_url("w-limit", era=2023, idle=60, usage_limit_after=4, title="Lim")
+    urls = [finished, crashed, memory, limited]
+    runs.append(DaemonRun(tmp_path, env, urls, "first"))
     runs[0].wait_for(
         lambda: (
             titles_with(receiver, "finished")
             and titles_with(receiver, "crashed")
             and titles_with(receiver, "memory high")
+            and titles_with(receiver, "usage limit")
         ),
         timeout=120,
-        message="finished, crashed and memory-high alerts",
+        message="finished, crashed, memory-high and usage-limit alerts",
     )
     # More sweeps that see the same pages send nothing more.
     seen = state_of(tmp_path)["notebooks"][memory]["ticks_ok"]
@@ -101,6 +105,7 @@ def test_finished_crashed_and_memory_high_once_each_across_a_restart(
     assert titles_with(receiver, "finished") == ["Colab watchdog: finished (Train)"]
     assert titles_with(receiver, "crashed") == ["Colab watchdog: crashed (Crashy)"]
     assert titles_with(receiver, "memory high") == ["Colab watchdog: memory high (Big)"]
+    assert titles_with(receiver, "usage limit") == ["Colab watchdog: usage limit (Lim)"]
     bodies = {p["title"]: p["message"] for _, p in receiver.payloads}
     assert "all available RAM" in bodies["Colab watchdog: crashed (Crashy)"]
     assert "95%" in bodies["Colab watchdog: memory high (Big)"]
@@ -109,7 +114,7 @@ def test_finished_crashed_and_memory_high_once_each_across_a_restart(
         t
         for _, t in receiver.arrivals
         if not t.startswith(("Colab watchdog: finished", "Colab watchdog: crashed"))
-        and not t.startswith("Colab watchdog: memory high")
+        and not t.startswith(("Colab watchdog: memory high", "Colab watchdog: usage limit"))
     ]
     assert others == []
     assert_no_secret(tmp_path, runs)
