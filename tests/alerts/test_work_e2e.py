@@ -58,7 +58,9 @@ def test_finished_crashed_and_memory_high_once_each_across_a_restart(
     daemon_env: dict[str, str],
     runs: list[DaemonRun],
 ) -> None:
-    env = daemon_env | {"WATCHDOG_FINISHED_AFTER": "5s"}
+    # A saved session (and its work) counts as stale when no tick saw it for an idle timeout:
+    # 60 s gives a slow restart on a loaded machine room (the pages' own timers are 60 s too).
+    env = daemon_env | {"WATCHDOG_FINISHED_AFTER": "5s", "WATCHDOG_IDLE_TIMEOUT": "60s"}
     finished = sim_server.page_url("w-run", era=2025, idle=60, run=12, title="Train")
     crashed = sim_server.page_url(
         "w-crash", era=2025, idle=60, run=600, crash_after=8, title="Crashy"
