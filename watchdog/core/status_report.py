@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from watchdog.core.model import RESOURCE_KEYS
 from watchdog.core.session import parse_iso, remaining
 
 SCHEMA_VERSION = 1
@@ -70,6 +71,8 @@ def _work(work: dict[str, Any], now: datetime) -> dict[str, Any]:
     resources = work.get("resources")
     if resources is not None and not isinstance(resources, dict):
         raise ValueError(f"'resources' is not an object: {resources!r:.60}")
+    if resources is not None:  # in the documented order, whatever the file's
+        resources = {key: resources.get(key) for key in RESOURCE_KEYS}
     busy = work.get("busy")
     return {
         "busy": None if busy is None else bool(busy),
