@@ -199,23 +199,16 @@ def test_status_fields_are_null_when_the_page_does_not_show_them() -> None:
 
 def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: Any) -> None:
     """Monitor (the policy) + Daemon loop + a scripted browser: the engine options of the
-    tick after the release carry `activity: false`; a run brings the default back."""
+    tick after the release carry `activity: false`; its idle-out is no reason to step up the
+    activity rung; a run brings the default back."""
     from dataclasses import replace
 
     from tests.daemon.fakes import CONNECTED, FakeBrowser
     from tests.daemon.fakes import FakeClock as LoopClock
     from watchdog.adapters.statefile import JsonStateStore
+    from watchdog.core.model import Dialog
     from watchdog.daemon.loop import Daemon, DaemonConfig
     from watchdog.daemon.monitor import Monitor
-
-    class OptionsBrowser(FakeBrowser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.options: list[dict[str, Any]] = []
-
-        def tick(self, url: str, options: dict[str, Any]) -> Any:
-            self.options.append(dict(options))
-            return super().tick(url, options)
 
     class Notifier:
         def send(self, title: str, body: str) -> None:
@@ -232,26 +225,42 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
         interval=60,
         rules=WorkRules(keep_alive="while-busy", idle_grace=120),
     )
-    browser = OptionsBrowser()
+    browser = FakeBrowser()
     browser.states[url] = replace(CONNECTED, busy=False)
     daemon = Daemon(
         [(browser, [url])],
-        DaemonConfig(interval=60, options={"reconnect": False}),
+        DaemonConfig(interval=60, options={"reconnect": False}, idle_timeout=120),
         clock=clock,
         listeners=[monitor],
     )
     daemon.start()
-    for _ in range(4):
+
+    def sweep() -> dict[str, Any]:
         daemon.sweep()
         clock.advance(60)
-    assert [o.get("activity", True) for o in browser.options] == [True, True, True, False]
-    assert all(o["reconnect"] is False for o in browser.options)
+        return browser.options[-1][1]
+
+    options = [sweep() for _ in range(4)]
+    assert [o.get("activity", True) for o in options] == [True, True, True, False]
+    assert all(o["reconnect"] is False for o in options)
     assert [t.split(" (")[0] for t in sent] == ["Colab watchdog: released"]
+    # The page's idle timer runs out, as it should for a released notebook.
+    text = "Your runtime has been disconnected due to inactivity or reaching its maximum duration."
+    browser.states[url] = replace(
+        CONNECTED,
+        state="disconnected",
+        acted="none",
+        busy=None,
+        dialog=Dialog(kind="runtime-disconnected", action="left-open", text=text),
+    )
+    assert sweep().get("activity", True) is False
+    assert len(sent) == 1, sent  # no disconnected, no keep-alive failing
+    # A new runtime with a cell running is held, with the same input (rung 0: no step up,
+    # the idle-out was no evidence that the activity did not count).
     browser.states[url] = replace(CONNECTED, busy=True)
-    daemon.sweep()
-    clock.advance(60)
-    daemon.sweep()
-    assert browser.options[-1].get("activity", True) is True
+    last = sweep()
+    assert last.get("activity", True) is True
+    assert last.get("activity_level", 0) == 0
 
 
 def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -> None:
@@ -287,7 +296,7 @@ def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -
     out = capsys.readouterr().out
     lines = out.split("\nfiles:")[0].splitlines()  # (the files section prints paths as they are)
     assert max(len(line) for line in lines) <= 80, out
-    work = [line for line in lines if line.startswith("  ")]
+    work = [line for line in lines if line.startswith(("  busy", "  idle"))]
     assert work[0].startswith("  busy ") and "RAM 1.1/12.7 GB" in work[0], out
     assert "disk 30/108 GB" in work[0] and "| GPU | held" in work[0], out
     assert work[1] == "  busy ? | RAM ? | disk ? | backend ? | held", out
