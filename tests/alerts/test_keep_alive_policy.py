@@ -5,6 +5,9 @@ alert monitor (the policy) against the simulated Colab, alerts to a real `json:/
 - after the grace with no cell running: one `released`, the engine stops producing activity
   (every tick `acted: none`) and the page's own idle timer runs out (reason "idle");
 - a released notebook whose cell runs again is held again (activity resumes).
+
+The engine plans and the adapter acts with browser-generated input (actuator "browser"),
+against pages that count only such input.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from watchdog.sim import SimServer
 pytestmark = pytest.mark.browser
 
 INTERVAL = 1.0
+# The daemon's way: the engine plans, the adapter acts with input the browser generates, and
+# the pages count only that input (trusted=1), so "no activity" must hold for both.
+OPTIONS = {**ENGINE_OPTIONS, "actuator": "browser"}
 
 
 class PolicyRun:
@@ -43,7 +49,9 @@ class PolicyRun:
         self.stop_event = threading.Event()
         self.daemon = Daemon(
             [(browser, [url])],
-            DaemonConfig(interval=INTERVAL, options=ENGINE_OPTIONS, max_backoff=4 * INTERVAL),
+            DaemonConfig(
+                interval=INTERVAL, options=OPTIONS, max_backoff=4 * INTERVAL, idle_timeout=6.0
+            ),
             clock=SystemClock(),
             listeners=[monitor, self.listener],
             stop_event=self.stop_event,
@@ -88,7 +96,7 @@ def test_held_while_a_long_cell_runs_then_released_and_the_page_idles_out(
     tmp_path: Path, sim_server: SimServer, receiver: Receiver, notifier: AppriseNotifier
 ) -> None:
     idle, grace, run_for = 6.0, 4.0, 14.0
-    url = sim_server.page_url("policy", era=2025, idle=idle, run=run_for, title="Policy")
+    url = sim_server.page_url("policy", era=2025, idle=idle, run=run_for, trusted=1, title="Policy")
     browser = SeleniumBrowser(launch_config(tmp_path))
     monitor = monitor_for(tmp_path, notifier, idle=idle, grace=grace)
     run = PolicyRun(NoClose(browser), url, monitor)
@@ -106,6 +114,7 @@ def test_held_while_a_long_cell_runs_then_released_and_the_page_idles_out(
         assert (busy[-1].at - busy[0].at).total_seconds() >= idle  # ran past the idle timeout
         assert all(r.status.state == "connected" for r in run.ok())
         assert all(r.status.acted == "activity" for r in busy)
+        assert all((r.status.input or "").startswith("browser") for r in busy), busy
         # The grace: held (activity) until released, then reading only.
         wait_until(lambda: released_titles(receiver), timeout=grace + 60, message="released")
         wait_until(
@@ -130,6 +139,8 @@ def test_held_while_a_long_cell_runs_then_released_and_the_page_idles_out(
     acted = [r.status.acted for r in run.ok()]
     first_none = acted.index("none")
     assert set(acted[first_none:]) == {"none"}, acted
+    # the adapter performed no input at all ("browser bidi: nothing")
+    assert all((r.status.input or "").endswith(": nothing") for r in run.ok()[first_none:])
     assert len(acted) - first_none >= 4, acted
     # One alert: no `disconnected` and no `keep-alive failing`, the release said so.
     titles = receiver.titles()
@@ -145,7 +156,7 @@ def test_a_released_notebook_is_held_again_when_a_cell_runs(
     # No cell runs at first: released after the 2 s grace; 20 s after load a cell starts.
     idle, grace = 60.0, 2.0
     url = sim_server.page_url(
-        "policy-again", era=2025, idle=idle, run=600, run_at=20, title="Again"
+        "policy-again", era=2025, idle=idle, run=600, run_at=20, trusted=1, title="Again"
     )
     browser = SeleniumBrowser(launch_config(tmp_path))
     monitor = monitor_for(tmp_path, notifier, idle=idle, grace=grace)
