@@ -8,7 +8,9 @@
     │   ├── TabLost               the notebook tab is gone or navigated away: reopen it
     │   │   ├── PageUnreachable   the page did not load (net::ERR_*, server down): reopen the
     │   │   │                     tab with backoff; the browser itself is fine
-    │   │   └── SignedOut         the tab landed on a sign-in page: a person must sign in
+    │   │   ├── SignedOut         the tab landed on a sign-in page: a person must sign in
+    │   │   └── PageHung          the page did not answer by the tick's deadline (a loop):
+    │   │                         its tab is replaced at the next try, with backoff
     │   └── PageScriptError       the engine threw inside the page: a failed tick, nothing more
     ├── NotifyError               one alert channel failed; `permanent` says whether to retry
     └── StateError                the state file cannot be read or written
@@ -84,6 +86,12 @@ class PageUnreachable(TabLost):
 class SignedOut(TabLost):
     """The tab landed on Google's sign-in page (or Colab's signed-out page): the profile is
     signed out. Reopening cannot help; retried with backoff, alerted once."""
+
+
+class PageHung(TabLost):
+    """The page did not answer within the tick's deadline (a script stuck in a loop) while
+    the browser did: the tab is replaced when the notebook is next tried (with backoff),
+    never at once."""
 
 
 class PageScriptError(BrowserError):

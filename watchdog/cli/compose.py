@@ -23,7 +23,7 @@ from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.ports import Browser, Clock, TickListener
-from watchdog.daemon.sessions import split_notebooks
+from watchdog.daemon.sessions import crowding_advice, split_notebooks
 from watchdog.errors import StateError
 from watchdog.settings import Settings
 
@@ -158,6 +158,9 @@ def build_daemon(
                 "({}-2, ...), sign in there too or use remote mode",
                 settings.profile_dir,
             )
+    advice = crowding_advice(groups)
+    if advice is not None:
+        logger.warning("{}", advice)
     sessions = [
         (factory(browser_config(settings, context.env, n), f"session {n}"), group)
         for n, group in enumerate(groups, start=1)

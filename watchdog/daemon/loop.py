@@ -14,6 +14,9 @@ Failure handling (one `try` per notebook per tick, see watchdog.errors):
                      only and reopen it then; the browser is fine, so no `on_browser_lost`
     SignedOut        (a TabLost: the tab landed on a sign-in page) back off that notebook
                      only; reopened then, never at once (signing in needs a person)
+    PageHung         (a TabLost: the page missed the tick's deadline, a script in a loop)
+                     back off that notebook only; its tab is replaced then, never at once,
+                     so a hung page costs the others at most one deadline per sweep
     PageScriptError  a failed tick; back off that notebook only
     BrowserLost      recreate that session's browser now, then with backoff; after
                      `lost_after` failed attempts tell listeners `on_browser_lost` (once)
@@ -50,6 +53,7 @@ from watchdog.errors import (
     BrowserError,
     BrowserLost,
     BrowserUnavailable,
+    PageHung,
     PageUnreachable,
     SignedOut,
     TabLost,
@@ -143,9 +147,13 @@ class Daemon:
         that is a setup problem to report at once. Other failures are retried by the loop.
         """
         for session in self._sessions:
+            if self.stop_event.is_set():
+                break
             try:
                 self._revive(session, first=True)
             except BrowserUnavailable:
+                if self.stop_event.is_set():  # stopping: its browser was ended under it
+                    break
                 self._close_browsers()
                 raise
         self._emit("on_start")
@@ -300,6 +308,9 @@ class Daemon:
         except SignedOut as exc:
             nb.needs_open = True
             failure, landed, signed_out = f"signed out: {exc}", exc.landed, True
+        except PageHung as exc:
+            nb.needs_open = True
+            failure = f"page hung: {exc}"
         except TabLost as exc:
             nb.needs_open = True
             failure, landed = f"tab lost: {exc}", exc.landed
@@ -363,7 +374,7 @@ class Daemon:
                 return browser.tick(nb.url, options)
             except TabLost as exc:
                 nb.needs_open = True
-                if attempt == 2 or isinstance(exc, PageUnreachable | SignedOut):
+                if attempt == 2 or isinstance(exc, PageUnreachable | SignedOut | PageHung):
                     raise  # an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -441,8 +452,10 @@ class Daemon:
         """Start (first time) or recover the session's browser and reopen its notebooks.
 
         Returns False (and schedules the next attempt with backoff) when that fails.
-        With `first`, BrowserUnavailable propagates.
+        With `first`, BrowserUnavailable propagates. Never while stopping (False).
         """
+        if self.stop_event.is_set():
+            return False
         try:
             if session.started:
                 session.browser.recover()
@@ -459,6 +472,8 @@ class Daemon:
         session.up, session.started = True, True
         for nb in session.notebooks:
             nb.needs_open = True
+            if self.stop_event.is_set():  # stopping: open no more tabs
+                continue
             try:
                 session.browser.open(nb.url)
                 nb.needs_open = False

@@ -26,3 +26,22 @@ def split_notebooks(urls: Sequence[str], per_session: int) -> list[list[str]]:
         groups.append(items[start:end])
         start = end
     return groups
+
+
+# Past this many notebooks in one browser session, start-up and every sweep grow long (each
+# tab opens, and is ticked, in turn; one hung page costs a tick deadline): a warning says
+# how to spread them. Documented in docs/settings.md.
+CROWDED_SESSION = 20
+
+
+def crowding_advice(groups: Sequence[Sequence[str]], cap: int = CROWDED_SESSION) -> str | None:
+    """One line of advice when a session holds more than `cap` notebooks, else None."""
+    largest = max((len(group) for group in groups), default=0)
+    if largest <= cap:
+        return None
+    total = sum(len(group) for group in groups)
+    return (
+        f"{largest} notebooks in one browser session (more than {cap}): start-up and each "
+        f"sweep get slow; spread them with WATCHDOG_NOTEBOOKS_PER_SESSION={cap} "
+        f"({-(-total // cap)} sessions: a Grid in remote mode, or a profile per session)"
+    )

@@ -11,6 +11,9 @@ Errors are raised as Selenium exceptions so that `translate` maps them like the 
     the reply carries an error        WebDriverException("<error>: <message>")
     no reply before the deadline      TimeoutException
     the connection closed             WebDriverException("BiDi connection closed")
+
+`deadline(seconds)` bounds every command of a block (in the calling thread) by one shared
+deadline: a tick of several commands never takes longer than its budget.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import websocket
@@ -48,6 +52,7 @@ class BidiSocket:
         self._arrived = threading.Condition()
         self._opened = False
         self._closed = False
+        self._local = threading.local()  # .until: the deadline of the block (deadline())
         header = []
         if username is not None:
             token = base64.b64encode(f"{username}:{password or ''}".encode()).decode()
@@ -107,6 +112,18 @@ class BidiSocket:
 
     # -- commands -------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Every command in the block (this thread) ends by `seconds` from now, at the latest
+        (nested blocks keep the earlier deadline)."""
+        previous: float | None = getattr(self._local, "until", None)
+        until = time.monotonic() + seconds
+        self._local.until = until if previous is None else min(previous, until)
+        try:
+            yield
+        finally:
+            self._local.until = previous
+
     @property
     def alive(self) -> bool:
         return self._opened and not self._closed and self._thread.is_alive()
@@ -132,6 +149,9 @@ class BidiSocket:
         except (websocket.WebSocketException, OSError) as exc:
             raise WebDriverException(f"BiDi connection closed ({exc})") from exc
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        until: float | None = getattr(self._local, "until", None)
+        if until is not None:
+            deadline = min(deadline, until)
         with self._arrived:
             while ident not in self._replies:
                 if not self.alive:

@@ -7,6 +7,7 @@ helper page inside the front tab of the attached browser, replacing what the use
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -124,6 +125,13 @@ class CdpTransport:
 
     def _mouse(self, handle: str, params: dict[str, Any]) -> None:
         self._command(handle, "Input.dispatchMouseEvent", params, timeout=self.load_timeout)
+
+    def close_tab(self, handle: str) -> None:
+        self.socket.command("Target.closeTarget", {"targetId": handle})
+        self._sessions.pop(handle, None)
+
+    def bounded(self, seconds: float) -> contextlib.AbstractContextManager[None]:
+        return self.socket.deadline(seconds)
 
     def close(self) -> None:
         self.socket.close()

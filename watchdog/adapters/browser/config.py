@@ -91,6 +91,12 @@ class BrowserConfig:
     allow_driver_download: bool = True
     page_load_timeout: float = 60.0
     script_timeout: float = 30.0
+    # The most one tick may take (every call into the tab shares it): past it the tab is
+    # taken for hung, so one runaway page costs the other notebooks at most this per sweep.
+    tick_deadline: float = 10.0
+    # The HTTP client's timeout towards a local chromedriver (launch, attach): no call to it
+    # waits longer (Selenium's own default is 120 s). Above page_load_timeout.
+    client_timeout: float = 75.0
     extra_arguments: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     platform: str = sys.platform

@@ -76,3 +76,24 @@ def process_kind(proc: psutil.Process) -> str:
     if kind == "utility":
         return "utility:" + switches.get("--utility-sub-type", "?").rsplit(".", 1)[-1]
     return kind
+
+
+# Names of the processes the adapter starts: the driver, the browser (whatever the binary
+# is called) and Selenium Manager, which may run while a driver is being found.
+_OWN_KINDS = ("chromedriver", "chrom", "selenium-manager", "msedge")
+
+
+def end_own_browsers() -> int:
+    """Kill the browser and driver processes this process started (its own children, with
+    everything under them), never another process: the last resort when a call to them
+    hangs while the daemon must stop. How many processes were signalled."""
+    try:
+        children = psutil.Process().children()
+    except psutil.Error:
+        return 0
+    ours = []
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            if child.name().lower().startswith(_OWN_KINDS):
+                ours.append(child)
+    return kill_trees(ours)

@@ -15,12 +15,15 @@ visible and pointer input reaches it at once. Every WebDriver call runs inside
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn
 
 from loguru import logger
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog import jsassets
@@ -34,7 +37,15 @@ from watchdog.adapters.browser.transport import Transport, decode_tick
 from watchdog.core import urls
 from watchdog.core.model import EngineStatus
 from watchdog.core.urls import is_sign_in_url, place
-from watchdog.errors import BrowserLost, PageScriptError, PageUnreachable, SignedOut, TabLost
+from watchdog.errors import (
+    BrowserError,
+    BrowserLost,
+    PageHung,
+    PageScriptError,
+    PageUnreachable,
+    SignedOut,
+    TabLost,
+)
 
 __all__ = ["ENGINE_CALL", "SeleniumBrowser", "child_environment", "same_notebook"]
 
@@ -77,6 +88,11 @@ def tick_scripts() -> tuple[str, str]:
     version = hashlib.sha256(function.encode()).hexdigest()[:16]
     stub = _STUB.format(key=_KEY, version=version)
     return stub, _INSTALL.format(function=function, version=version, key=_KEY)
+
+
+# How long the browser itself may take to list its tabs when a tab missed its deadline:
+# no answer either, and the whole browser is taken for lost (frozen, not one page).
+PROBE_S = 3.0
 
 
 def same_notebook(current: str, wanted: str) -> bool:
@@ -168,7 +184,7 @@ class SeleniumBrowser:
         """
         transport = self.transport
         try:
-            with translating(f"opening {url}"):
+            with self._hang_check(url), translating(f"opening {url}"):
                 self._open(transport, url)
         except PageUnreachable:
             self._registry.unloaded.add(url)
@@ -179,9 +195,20 @@ class SeleniumBrowser:
         registry = self._registry
         handles = transport.handles()
         handle = registry.handle(url)
+        if handle in handles and url in registry.hung:
+            # Its page missed a deadline (a script in a loop): a new tab, not a reload, which
+            # a hung renderer may never let through. Closing it ends that page's process.
+            registry.drop(url)
+            assert handle is not None
+            with contextlib.suppress(Exception), transport.bounded(PROBE_S):
+                transport.close_tab(handle)
+            logger.warning("{}: closed the hung tab of {}; opening it anew", self.label, url)
+            handles.remove(handle)
         if handle in handles:
             assert handle is not None
-            if url in registry.unloaded or not same_notebook(self._address(handle), url):
+            with transport.bounded(self.config.tick_deadline):  # a page load may take longer
+                current = "" if url in registry.unloaded else self._address(handle)
+            if not same_notebook(current, url):
                 transport.navigate(handle, url)
             return
         adopted = self._adoptable(url, handles, registry.claimed())
@@ -197,6 +224,41 @@ class SeleniumBrowser:
         registry.assign(url, handle)
         transport.navigate(handle, url)
 
+    @contextlib.contextmanager
+    def _deadline(self, url: str) -> Iterator[None]:
+        """Bound the calls of the block by the tick deadline; see `_hang_check`."""
+        with self._hang_check(url), self.transport.bounded(self.config.tick_deadline):
+            yield
+
+    @contextlib.contextmanager
+    def _hang_check(self, url: str) -> Iterator[None]:
+        """A call of the block that timed out makes the tab hung (PageHung), or the browser
+        lost when it does not answer either."""
+        try:
+            yield
+        except BrowserError as exc:
+            if isinstance(exc.__cause__, TimeoutException) and not isinstance(exc, TabLost):
+                self._hung(url, exc)
+            raise
+
+    def _hung(self, url: str, exc: BrowserError) -> NoReturn:
+        """A call to the notebook's tab missed the deadline: is it the page or the browser?"""
+        try:
+            with translating("listing the tabs"), self.transport.bounded(PROBE_S):
+                self.transport.handles()
+        except BrowserError as probe:
+            raise BrowserLost(
+                f"{self.label}: the browser did not answer within "
+                f"{self.config.tick_deadline:g}s + {PROBE_S:g}s (frozen?): {probe}"
+            ) from exc
+        if url in self._registry.tabs:
+            self._registry.hung.add(url)
+        raise PageHung(
+            f"the page of {url} did not answer within {self.config.tick_deadline:g}s "
+            "(a script stuck in a loop?): its tab will be replaced",
+            hint="a page that keeps hanging is replaced with backoff",
+        ) from exc
+
     def _address(self, handle: str) -> str:
         raw = self.transport.call(handle, "function () { return [location.href]; }", [])
         return str(raw[0]) if raw else ""
@@ -207,7 +269,8 @@ class SeleniumBrowser:
         TabLost when the tab is gone or shows another page (open() brings it back);
         PageUnreachable when the page does not load.
         """
-        handle = self._enter(url)
+        with self._deadline(url):
+            handle = self._enter(url)
         try:
             with translating(f"reloading {url}"):
                 # A navigation, not a refresh: a failed load (net::ERR_*) is reported for a
@@ -266,6 +329,12 @@ class SeleniumBrowser:
         TabLost, with the engine not run, when the tab shows another page.
         """
         handle = self._tab(url)
+        with self._deadline(url):
+            return self._tick(url, handle, options)
+
+    def _tick(
+        self, url: str, handle: str, options: dict[str, Any]
+    ) -> tuple[EngineStatus, str | None]:
         transport = self.transport
         data: dict[str, Any] = {}
         elements: list[Any] = []
@@ -309,9 +378,10 @@ class SeleniumBrowser:
     def evaluate(self, url: str, script: str, *args: Any) -> Any:
         """Run `script` (a function body using `arguments`) in the notebook's tab; its result,
         which must be JSON-like."""
-        handle = self._enter(url)
-        with translating(f"evaluating a script in {url}"):
-            raw = self.transport.call(handle, _EVALUATE.format(body=script), list(args))
+        with self._deadline(url):
+            handle = self._enter(url)
+            with translating(f"evaluating a script in {url}"):
+                raw = self.transport.call(handle, _EVALUATE.format(body=script), list(args))
         try:
             return json.loads(raw[0])
         except (ValueError, IndexError, TypeError) as exc:

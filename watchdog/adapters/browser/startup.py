@@ -24,6 +24,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog.adapters.browser import attach as attach_mod
@@ -91,6 +92,10 @@ class SessionStarter:
     def start(self) -> WebDriver:
         """A new WebDriver session with its timeouts set."""
         driver = self._start_remote() if self.config.mode == "remote" else self._start_local()
+        executor = driver.command_executor
+        if self.config.mode != "remote" and isinstance(executor, RemoteConnection):
+            # Remote mode sets its own (remote_timeout) at connect time.
+            executor.client_config.timeout = self.config.client_timeout
         with translating("setting timeouts"):
             driver.set_page_load_timeout(self.config.page_load_timeout)
             driver.set_script_timeout(self.config.script_timeout)

@@ -10,13 +10,18 @@
 Input from either is made by the browser (`isTrusted` true), unlike events a page script
 dispatches. Element references (`Ref`) come from `call()` and are only valid in that tab.
 Every method raises Selenium exceptions; the session translates them.
+
+`bounded(seconds)` caps every call of a block: the BiDi/DevTools socket by one shared
+deadline; the classic fallback by the HTTP client's timeout (chromedriver itself may stay
+busy with a hung tab for about a minute: the session then takes the browser for lost).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -26,6 +31,7 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from watchdog.adapters.browser.bidi_socket import BidiSocket
@@ -74,6 +80,12 @@ class Transport(Protocol):
 
     def pointer(self, handle: str, steps: Sequence[PointerStep]) -> None:
         """Move (and click) the mouse in the tab."""
+
+    def close_tab(self, handle: str) -> None:
+        """Close the tab without running its unload handlers (a hung page has none to run)."""
+
+    def bounded(self, seconds: float) -> contextlib.AbstractContextManager[None]:
+        """Every call in the block ends within `seconds` (TimeoutException past it)."""
 
     def close(self) -> None:
         """Release what the transport holds (the BiDi socket); the session stays."""
@@ -187,6 +199,12 @@ class BidiTransport:
             timeout=self.load_timeout,
         )
 
+    def close_tab(self, handle: str) -> None:
+        self.socket.command("browsingContext.close", {"context": handle, "promptUnload": False})
+
+    def bounded(self, seconds: float) -> contextlib.AbstractContextManager[None]:
+        return self.socket.deadline(seconds)
+
     def close(self) -> None:
         self.socket.close()
 
@@ -264,6 +282,24 @@ class ClassicTransport:
             if step.press:
                 chain.click()
         chain.perform()
+
+    def close_tab(self, handle: str) -> None:
+        self._switch(handle)
+        self.driver.close()
+
+    @contextlib.contextmanager
+    def bounded(self, seconds: float) -> Iterator[None]:
+        executor = self.driver.command_executor
+        if not isinstance(executor, RemoteConnection):  # pragma: no cover - always one
+            yield
+            return
+        config = executor.client_config
+        previous = config.timeout
+        config.timeout = seconds if previous is None else min(previous, seconds)
+        try:
+            yield
+        finally:
+            config.timeout = previous
 
     def close(self) -> None:
         pass

@@ -272,16 +272,50 @@ def run(args: argparse.Namespace) -> int:
 def _run_daemon(daemon: Daemon, stop: threading.Event, settings: Settings, urls: list[str]) -> int:
     from loguru import logger
 
-    with stop_on_signals(stop) as received:
-        logger.info(
-            "watching {} notebook(s) every {}s in {} mode",
-            len(urls),
-            settings.interval,
-            settings.browser,
-        )
-        daemon.run()
+    done = threading.Event()
+    guard = threading.Thread(
+        target=_end_hung_calls, args=(stop, done), name="stop-guard", daemon=True
+    )
+    guard.start()
+    try:
+        with stop_on_signals(stop) as received:
+            logger.info(
+                "watching {} notebook(s) every {}s in {} mode",
+                len(urls),
+                settings.interval,
+                settings.browser,
+            )
+            daemon.run()
+    finally:
+        done.set()
     logger.info("stopped")
     return ExitCode.INTERRUPTED if from_keyboard(received) else ExitCode.OK
+
+
+# After a stop signal, how long the daemon may take to end by itself before the browser
+# and driver processes it started are killed (a call into a hung browser never returns).
+STOP_GRACE_S = 1.0
+
+
+def _end_hung_calls(stop: threading.Event, done: threading.Event) -> None:
+    """Wait for the stop signal; when the daemon is still busy STOP_GRACE_S later (a browser
+    call that hangs, a page load at start-up), end its own browser and driver, so that the
+    call fails at once and the daemon exits."""
+    from loguru import logger
+
+    from watchdog.adapters.browser.processes import end_own_browsers
+
+    while not stop.wait(0.5):
+        if done.is_set():
+            return
+    if done.wait(STOP_GRACE_S):
+        return
+    logger.warning(
+        "still busy {:g}s after the stop signal: ending this daemon's own browser and "
+        "driver processes",
+        STOP_GRACE_S,
+    )
+    end_own_browsers()
 
 
 def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:

@@ -200,3 +200,9 @@ window.__sim = {
   hideToast: () => { S.toast = null; renderToast(); },
 };
 log("ready", P.era + "/" + P.lang + "/" + P.state);
+// hang_after=S: S seconds after load the page's main thread spins forever (a runaway loop
+// started by the page), so every later script call or input to the tab waits for it.
+if (P.hang_after > 0) {
+  setTimeout(() => { log("hang", "busy loop"); for (;;) { /* never returns */ } },
+    P.hang_after * 1000);
+}

@@ -28,6 +28,7 @@ const P = {
   prompt_every: num("prompt_every", 0),
   captcha_after: num("captcha_after", 0),
   usage_limit_after: num("usage_limit_after", 0),
+  hang_after: num("hang_after", 0),
   estimate: num("estimate", 0),
   dialogs: ["paper", "mwc", "md", "mwc-md"].includes(q.get("dialogs")) ? q.get("dialogs")
     : ({ "2019": "paper", "2021": "paper", "2023": "mwc", "2025": "md" })[era],
