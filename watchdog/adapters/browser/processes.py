@@ -9,6 +9,7 @@ now names another process (or nothing) is skipped.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 
 import psutil
@@ -27,9 +28,27 @@ def _tree(root: psutil.Process) -> list[psutil.Process]:
     try:
         if not root.is_running():  # gone, or its PID was reused by another process
             return []
-        return [root, *root.children(recursive=True)]
+        return [p for p in [root, *root.children(recursive=True)] if not _dead(p)]
     except psutil.Error:
         return []
+
+
+def _dead(proc: psutil.Process) -> bool:
+    """Exited: gone, or a zombie left for its (new) parent to reap, which may be slow."""
+    try:
+        return bool(proc.status() == psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return True
+
+
+def _wait_dead(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait up to `timeout` s until every process exited (zombies count); those left."""
+    deadline = time.monotonic() + timeout
+    left = [p for p in procs if not _dead(p)]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [p for p in left if not _dead(p)]
+    return left
 
 
 def kill_trees(roots: Iterable[psutil.Process], *, grace: float = 0.0) -> int:
@@ -47,11 +66,11 @@ def kill_trees(roots: Iterable[psutil.Process], *, grace: float = 0.0) -> int:
         return 0
     alive = list(procs.values())
     if grace > 0:
-        _, alive = psutil.wait_procs(alive, timeout=grace)
+        alive = _wait_dead(alive, grace)
     for proc in alive:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    _, still = psutil.wait_procs(alive, timeout=3)
+    still = _wait_dead(alive, 3)
     if still:
         logger.warning("processes still alive after kill: {}", [p.pid for p in still])
     if alive:

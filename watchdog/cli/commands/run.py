@@ -294,7 +294,7 @@ def _run_daemon(daemon: Daemon, stop: threading.Event, settings: Settings, urls:
 
 # After a stop signal, how long the daemon may take to end by itself before the browser
 # and driver processes it started are killed (a call into a hung browser never returns).
-STOP_GRACE_S = 1.0
+STOP_GRACE_S = 0.75
 
 
 def _end_hung_calls(stop: threading.Event, done: threading.Event) -> None:
