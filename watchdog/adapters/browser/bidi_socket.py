@@ -32,6 +32,8 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 
 # How often a waiting command checks that the socket is still up (replies wake it at once).
 _LIVENESS_S = 0.2
+# How long closing waits for the peer's close frame, then for the socket's thread.
+_CLOSE_S = 0.5
 
 
 class BidiSocket:
@@ -171,8 +173,8 @@ class BidiSocket:
     def close(self) -> None:
         """Close the socket (idempotent); pending commands fail at once."""
         with contextlib.suppress(Exception):  # a broken socket has nothing left to report
-            self._app.close()
-        self._thread.join(timeout=2)
+            self._app.close(timeout=_CLOSE_S)  # a frozen peer never answers the close frame
+        self._thread.join(timeout=_CLOSE_S)
         with self._arrived:
             self._closed = True
             self._arrived.notify_all()

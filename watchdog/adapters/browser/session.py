@@ -243,6 +243,12 @@ class SeleniumBrowser:
 
     def _hung(self, url: str, exc: BrowserError) -> NoReturn:
         """A call to the notebook's tab missed the deadline: is it the page or the browser?"""
+        logger.warning(
+            "{}: no answer from the tab of {} within {:g}s; asking the browser",
+            self.label,
+            url,
+            self.config.tick_deadline,
+        )
         try:
             with translating("listing the tabs"), self.transport.bounded(PROBE_S):
                 self.transport.handles()

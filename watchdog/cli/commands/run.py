@@ -315,7 +315,11 @@ def _end_hung_calls(stop: threading.Event, done: threading.Event) -> None:
         "driver processes",
         STOP_GRACE_S,
     )
-    end_own_browsers()
+    # Again while it stays busy: a recovery under way may have started another browser.
+    while True:
+        end_own_browsers()
+        if done.wait(0.25):
+            return
 
 
 def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
