@@ -5,10 +5,12 @@
  *   cwxNotebookKey(url) -> origin + path          one notebook, whatever its #fragment/query
  *   cwxTrack(session, status, nowMs, settings) -> {session, events}
  *     session: null | {startedAt: ms | null, lastSeenAt: ms | null, estimateAt: ms | null,
- *                      warned: [s, ...], state: str, captcha: bool}
+ *                      warned: [s, ...], state: str, captcha: bool,
+ *                      busySince: ms | null, lastBusyAt: ms | null, crashShown: bool}
  *     status:  the engine's tick result (js/engine.js)
  *     events:  [{kind: "margin", margin: s, left: s} | {kind: "lifetime-reached"} |
- *               {kind: "disconnected", atLifetimeEnd: bool} | {kind: "captcha"}]
+ *               {kind: "disconnected", atLifetimeEnd: bool} | {kind: "captcha"} |
+ *               {kind: "finished", ran: s, startedAt: ms} | {kind: "crashed", text: str}]
  *   cwxLeft(session, settings, nowMs) -> seconds left (may be < 0) | null when no runtime
  *   cwxDeadline(session, settings) -> {at: ms, source: "max_lifetime" | "colab-estimate"} | null
  *   cwxBadge(left, settings) -> {text: "5h" | "45m" | "30s" | "", red: bool}
@@ -20,7 +22,18 @@
  * has idled out). Its end is the earlier of start + maximum lifetime and the page's own
  * "may last up to" estimate. Each warning margin fires once per runtime; alerts come from
  * transitions only (a tick that finds the same state raises nothing).
+ *
+ * The work, as in the daemon (watchdog/core/work.py): a run starts at the page's own elapsed
+ * time ("Executing (1m 12s)") when it shows one, else at the first tick that saw a cell
+ * running. "finished" when a run of at least `finishedAfter` has ended (its length is from
+ * its start to the last tick that saw it running); an elapsed time that starts more than
+ * CWX_NEW_RUN_SLACK_S later than the run we know is a new run (the old one ended between two
+ * ticks). "crashed" when the page shows a crash message (the crash ended the run: no
+ * "finished"), once until the message goes away. A disconnect or a new runtime forgets the
+ * run; a connecting or unreadable tick, or `busy: null`, changes nothing.
  */
+
+const CWX_NEW_RUN_SLACK_S = 5;
 
 function cwxNotebookKey(url) {
   try {
@@ -35,7 +48,7 @@ function cwxTrack(previous, status, nowMs, settings) {
   const events = [];
   const session = Object.assign(
     {startedAt: null, lastSeenAt: null, estimateAt: null, warned: [], state: "unknown",
-     captcha: false},
+     captcha: false, busySince: null, lastBusyAt: null, crashShown: false},
     previous || {});
   session.warned = (session.warned || []).slice();
   if (status.captcha && !session.captcha) events.push({kind: "captcha"});
@@ -50,6 +63,7 @@ function cwxTrack(previous, status, nowMs, settings) {
     session.startedAt = null;
     session.estimateAt = null;
     session.warned = [];
+    cwxForgetWork(session);
   } else if (status.state === "connected") {
     const stale = session.lastSeenAt === null ||
       (nowMs - session.lastSeenAt) / 1000 > settings.idleTimeout;
@@ -57,14 +71,63 @@ function cwxTrack(previous, status, nowMs, settings) {
       session.startedAt = nowMs;
       session.estimateAt = null;
       session.warned = [];
+      cwxForgetWork(session);
     }
     session.lastSeenAt = nowMs;
     const estimate = status.remaining_estimate_s;
     if (typeof estimate === "number" && estimate >= 0) session.estimateAt = nowMs + estimate * 1000;
     events.push(...cwxCrossed(session, settings, nowMs));
+    events.push(...cwxWork(session, status, nowMs, settings));
   }
   session.state = status.state;
   return {session: session, events: events};
+}
+
+function cwxForgetWork(session) {
+  session.busySince = null;
+  session.lastBusyAt = null;
+  session.crashShown = false;
+}
+
+/* One connected tick's work events: "crashed" first, then "finished". */
+function cwxWork(session, status, nowMs, settings) {
+  const events = [];
+  const notice = status.notice;
+  const crashed = !!notice && typeof notice === "object" && notice.kind === "crashed";
+  if (crashed && !session.crashShown) {
+    events.push({kind: "crashed", text: String(notice.text || "").trim()});
+  }
+  session.crashShown = crashed;
+  if (crashed) {
+    session.busySince = null;  // the crash ended the run: that is "crashed", not "finished"
+    return events;
+  }
+  if (status.busy !== true && status.busy !== false) return events;  // unknown: no guess
+  if (status.busy) {
+    const elapsed = typeof status.busy_for_s === "number" && status.busy_for_s >= 0 ?
+      status.busy_for_s : null;
+    let start = elapsed === null ? nowMs : nowMs - elapsed * 1000;
+    if (session.busySince !== null && elapsed !== null &&
+        (start - session.busySince) / 1000 > CWX_NEW_RUN_SLACK_S) {
+      events.push(...cwxFinished(session, settings));  // one run ended, another began
+    } else if (session.busySince !== null) {
+      start = session.busySince;
+    }
+    session.busySince = start;
+    session.lastBusyAt = nowMs;
+    return events;
+  }
+  if (session.busySince !== null) events.push(...cwxFinished(session, settings));
+  session.busySince = null;
+  return events;
+}
+
+function cwxFinished(session, settings) {
+  const end = session.lastBusyAt !== null && session.lastBusyAt !== undefined ?
+    session.lastBusyAt : session.busySince;
+  const ran = Math.max(0, (end - session.busySince) / 1000);
+  if (ran < settings.finishedAfter) return [];
+  return [{kind: "finished", ran: ran, startedAt: session.busySince}];
 }
 
 /* The margins crossed since the last tick, as ONE event (the nearest), all marked as warned. */

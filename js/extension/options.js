@@ -4,7 +4,7 @@
  * Contract
  *   cwxReadForm(fields, idleTimeout) -> {settings} | {error: "one line"}
  *     pure: fields = {interval: text, reconnect: bool, maxLifetime: text (seconds),
- *     warnBefore: text}
+ *     warnBefore: text, finishedAfter: text}
  *   Shows the current settings (storage over CW_DEFAULTS); Save validates and writes
  *   `settings`; Restore defaults removes it.
  */
@@ -12,13 +12,17 @@
 function cwxReadForm(fields, idleTimeout) {
   const interval = cwxParseDuration(fields.interval);
   const margins = cwxParseMargins(fields.warnBefore);
+  const finishedAfter = cwxParseDuration(fields.finishedAfter);
   if (!(interval > 0)) return {error: "interval '" + fields.interval + "': use 60s, 1m, 500ms"};
   if (margins === null) {
     return {error: "warning margins '" + fields.warnBefore + "': use 60m, 30m, 10m, 5m"};
   }
+  if (!(finishedAfter >= 0)) {
+    return {error: "finished after '" + fields.finishedAfter + "': use 2m, 90s, 0s"};
+  }
   const settings = {
     interval: interval, reconnect: !!fields.reconnect, maxLifetime: Number(fields.maxLifetime),
-    warnBefore: margins, idleTimeout: idleTimeout,
+    warnBefore: margins, idleTimeout: idleTimeout, finishedAfter: finishedAfter,
   };
   const error = cwxCheckSettings(settings);
   return error ? {error: error} : {settings: settings};
@@ -38,6 +42,7 @@ function cwxShow(settings) {
   document.getElementById("reconnect").checked = settings.reconnect;
   document.getElementById("warnBefore").value =
     settings.warnBefore.map(cwxFormatDuration).join(", ");
+  document.getElementById("finishedAfter").value = cwxFormatDuration(settings.finishedAfter);
 }
 
 function cwxSay(text, bad) {
@@ -59,6 +64,7 @@ document.getElementById("form").addEventListener("submit", async (event) => {
     reconnect: document.getElementById("reconnect").checked,
     maxLifetime: document.getElementById("maxLifetime").value,
     warnBefore: document.getElementById("warnBefore").value,
+    finishedAfter: document.getElementById("finishedAfter").value,
   }, current.idleTimeout);
   if (read.error) {
     cwxSay("Not saved: " + read.error, true);

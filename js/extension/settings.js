@@ -7,6 +7,7 @@
  *               (missing, partial or invalid fields fall back to CW_DEFAULTS one by one)
  *     settings: {interval: s, reconnect: bool, maxLifetime: s, warnBefore: [s, ...]
  *               (descending, each shorter than maxLifetime), idleTimeout: s,
+ *               finishedAfter: s (>= 0: a run at least this long that ends is announced),
  *               selectors: null | {key: [css, ...]}}
  *   cwxCheckSettings(candidate) -> null | "one-line error naming the field"
  *   cwxParseDuration("1h30m") -> 5400   ("90m", "45s", "500ms", "2d", bare seconds; NaN if bad)
@@ -77,6 +78,10 @@ function cwxCheckSettings(c) {
   if (!Array.isArray(c.warnBefore) || !c.warnBefore.every(cwxPositive)) {
     return "warning margins: durations separated by commas, such as 60m, 30m, 10m, 5m";
   }
+  if (!(typeof c.finishedAfter === "number" && isFinite(c.finishedAfter) &&
+        c.finishedAfter >= 0)) {
+    return "finished after: use a duration such as 2m (0s: every run that ends)";
+  }
   const long = c.warnBefore.find((m) => m >= c.maxLifetime);
   if (long !== undefined) {
     return "warning margin " + cwxFormatDuration(long) + " must be shorter than the maximum " +
@@ -93,10 +98,12 @@ function cwxSettings(stored) {
     maxLifetime: CW_DEFAULTS.maxLifetime,
     warnBefore: CW_DEFAULTS.warnBefore.slice(),
     idleTimeout: CW_DEFAULTS.idleTimeout,
+    finishedAfter: CW_DEFAULTS.finishedAfter,
     selectors: CW_DEFAULTS.selectors || null,
   };
   const given = stored && typeof stored === "object" ? stored : {};
-  for (const field of ["idleTimeout", "maxLifetime", "interval", "reconnect", "warnBefore"]) {
+  for (const field of ["idleTimeout", "maxLifetime", "interval", "reconnect", "warnBefore",
+                       "finishedAfter"]) {
     if (!(field in given)) continue;
     const candidate = Object.assign({}, base, {[field]: given[field]});
     if (field === "maxLifetime" && Array.isArray(base.warnBefore)) {

@@ -19,7 +19,9 @@
  *   "30s"), red once it is within the last warning margin; refreshed on every status and by
  *   an alarm every minute (MV3 alarms fire at most every 30 s; content scripts pace ticks).
  *   Notifications (chrome.notifications): each warning margin, the lifetime's end, a
- *   disconnect, a captcha (never touched: it asks a human). Nothing leaves the machine.
+ *   disconnect, a captcha (never touched: it asks a human), a run of at least
+ *   `finishedAfter` that has finished (how long it ran), a session crash (the page's
+ *   reason). Nothing leaves the machine.
  */
 
 importScripts("defaults.js", "settings.js", "lifetime.js");
@@ -144,10 +146,29 @@ function cwxAlertFor(event, key, name, session, settings) {
     return {id: ["disconnected", key, Date.now()].join("|"), kind: "disconnected",
       title: "Colab runtime disconnected", message: name + ": " + why + next, sticky: false};
   }
+  if (event.kind === "finished") {
+    return {id: ["finished", key, event.startedAt].join("|"), kind: "finished",
+      title: "Colab run finished",
+      message: name + ": the run took " + cwxFormatLeft(event.ran) + ". The runtime is " +
+        "still connected (paid plans bill every hour connected).", sticky: false};
+  }
+  if (event.kind === "crashed") {
+    const reason = event.text ? "\u201c" + cwxClip(event.text, 160) + "\u201d" :
+      "the page shows a crash message.";
+    return {id: ["crashed", key, Date.now()].join("|"), kind: "crashed",
+      title: "Colab session crashed",
+      message: name + ": " + reason + " Colab restarts the kernel: variables are gone.",
+      sticky: true};
+  }
   return {id: ["captcha", key, Date.now()].join("|"), kind: "captcha",
     title: "Colab needs a human: reCAPTCHA",
     message: name + " shows a reCAPTCHA. Solve it yourself; the watchdog never touches it.",
     sticky: true};
+}
+
+function cwxClip(text, limit) {
+  const flat = String(text).replace(/\s+/g, " ").trim();
+  return flat.length > limit ? flat.slice(0, limit - 1) + "\u2026" : flat;
 }
 
 async function cwxNotify(alert, now) {

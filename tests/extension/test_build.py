@@ -51,7 +51,14 @@ def defaults_of(folder: Path) -> dict[str, object]:
 @pytest.fixture
 def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
-    for name in ("INTERVAL", "RECONNECT", "MAX_LIFETIME", "WARN_BEFORE", "IDLE_TIMEOUT"):
+    for name in (
+        "INTERVAL",
+        "RECONNECT",
+        "MAX_LIFETIME",
+        "WARN_BEFORE",
+        "IDLE_TIMEOUT",
+        "FINISHED_AFTER",
+    ):
         monkeypatch.delenv(f"WATCHDOG_{name}", raising=False)
     build(tmp_path / "ext", "--zip", str(tmp_path / "ext.zip"))
     return tmp_path / "ext"
@@ -117,6 +124,7 @@ def test_defaults_are_the_daemons(shipped: Path) -> None:
         "maxLifetime": daemon.max_lifetime,
         "warnBefore": list(daemon.warn_before),
         "idleTimeout": daemon.idle_timeout,
+        "finishedAfter": daemon.finished_after,
         "selectors": None,
     }
 

@@ -226,6 +226,65 @@ def test_reconnect_starts_a_new_runtime_clock(ext: ExtensionBrowser, sim_server:
     assert on_page(ext, tab, "s.counters.reconnects") == 1
 
 
+def ticks_seen(ext: ExtensionBrowser, count: int) -> None:
+    """Waits until every watched tab has reported `count` more ticks (1 s apart)."""
+    before = {tab_id: tab["lastTickAt"] for tab_id, tab in ext.storage()["tabs"].items()}
+
+    def all_ticked() -> bool:
+        tabs = ext.storage()["tabs"]
+        return all(
+            tab_id in tabs and tabs[tab_id]["lastTickAt"] >= at + count * 1000
+            for tab_id, at in before.items()
+        )
+
+    wait_until(all_ticked, timeout=60, interval=0.5, message=f"{count} more ticks of each tab")
+
+
+def test_a_finished_run_and_a_crash_notify_once_each(
+    ext: ExtensionBrowser, sim_server: SimServer
+) -> None:
+    ext.reset({"interval": 1, "finishedAfter": 3})
+    # A cell that runs 10 s from load, then finishes; another that runs until the session
+    # crashes (the out-of-memory toast) 8 s after load.
+    url_run = sim_server.page_url("nb-run", idle=600, run=10, title="train.ipynb - Colab")
+    url_crash = sim_server.page_url(
+        "nb-crash", idle=600, run=120, crash_after=8, title="big.ipynb - Colab"
+    )
+    ext.open_tab(url_run)
+    tab_crash = ext.open_tab(url_crash)
+
+    (finished,) = wait_until(lambda: alerts(ext, "finished"), timeout=60, message="finished")
+    assert finished["title"] == "Colab run finished"
+    took = re.match(r"train\.ipynb: the run took (\d+)s\. ", finished["message"])
+    assert took, finished["message"]
+    assert 3 <= int(took.group(1)) <= 10  # from the page's elapsed time to the last busy tick
+    (crashed,) = wait_until(lambda: alerts(ext, "crashed"), timeout=60, message="crashed")
+    assert crashed["title"] == "Colab session crashed"
+    assert crashed["message"].startswith(
+        "big.ipynb: \u201cYour session crashed after using all available RAM."
+    ), crashed["message"]
+    assert finished["error"] is None and crashed["error"] is None
+    shown = ext.call("return await chrome.notifications.getAll();")
+    assert finished["id"] in shown and crashed["id"] in shown
+
+    # Once per episode: the idle notebook and the toast still showing raise nothing more,
+    # and the crash ended the other run (no "finished" for it).
+    ticks_seen(ext, 4)
+    assert sorted(a["kind"] for a in alerts(ext)) == ["crashed", "finished"]
+    # The toast goes away; a second crash is a new episode.
+    on_page(ext, tab_crash, "s.hideToast()")
+    wait_until(
+        lambda: ext.storage()["sessions"][key_of(url_crash)]["crashShown"] is False,
+        timeout=30,
+        message="the crash message gone",
+    )
+    on_page(ext, tab_crash, "s.crash()")
+    wait_until(lambda: len(alerts(ext, "crashed")) == 2, timeout=30, message="second crash")
+    ticks_seen(ext, 3)
+    assert len(alerts(ext, "crashed")) == 2
+    assert len(alerts(ext, "finished")) == 1
+
+
 def test_options_page_refuses_bad_input_and_saves_good(ext: ExtensionBrowser) -> None:
     from selenium.webdriver.common.by import By
 
@@ -237,6 +296,7 @@ def test_options_page_refuses_bad_input_and_saves_good(ext: ExtensionBrowser) ->
     wait_until(lambda: field.get_attribute("value") == "1s")  # the build's default
     assert driver.find_element(By.ID, "maxLifetime").get_attribute("value") == "43200"
     assert driver.find_element(By.ID, "warnBefore").get_attribute("value") == "1h, 30m, 10m, 5m"
+    assert driver.find_element(By.ID, "finishedAfter").get_attribute("value") == "2m"
     field.clear()
     field.send_keys("soon")
     driver.find_element(By.ID, "save").click()
@@ -249,6 +309,7 @@ def test_options_page_refuses_bad_input_and_saves_good(ext: ExtensionBrowser) ->
     driver.find_element(By.ID, "save").click()
     wait_until(lambda: message.text.startswith("Saved"))
     assert ext.storage()["settings"]["interval"] == 2
+    assert ext.storage()["settings"]["finishedAfter"] == 120
 
 
 def test_chromium_lists_no_errors_for_the_extension(ext: ExtensionBrowser) -> None:

@@ -1,5 +1,6 @@
 """The extension's pure rules (js/extension/settings.js and lifetime.js), run in the
-extension's own page in Chromium: settings fallback, durations, the runtime clock."""
+extension's own page in Chromium: settings fallback, durations, the runtime clock, and the
+work (finished runs, crashes)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,26 @@ pytestmark = pytest.mark.browser
 
 CONNECTED = {"state": "connected", "captcha": False, "remaining_estimate_s": None}
 DISCONNECTED = {"state": "disconnected", "captcha": False, "remaining_estimate_s": None}
-SETTINGS = {"interval": 1, "maxLifetime": 100, "warnBefore": [50, 20], "idleTimeout": 60}
+SETTINGS = {
+    "interval": 1,
+    "maxLifetime": 100,
+    "warnBefore": [50, 20],
+    "idleTimeout": 60,
+    "finishedAfter": 10,
+}
+
+CRASH = {
+    "kind": "crashed",
+    "text": "Your session crashed after using all available RAM.",
+    "via": "toast",
+}
+
+
+def busy(for_s: float | None = None, **more: Any) -> dict[str, Any]:
+    return dict(CONNECTED, busy=True, busy_for_s=for_s, **more)
+
+
+IDLE = dict(CONNECTED, busy=False, busy_for_s=None)
 
 # Feeds cwxTrack a list of [seconds, status] and returns the events and sessions after each.
 RUN = """
@@ -115,3 +135,78 @@ def test_badge_text_and_colour(ext: ExtensionBrowser) -> None:
     )
     assert [b["text"] for b in got] == ["2h", "59m", "1m", "59s", "20s", "0s", ""]
     assert [b["red"] for b in got] == [False, False, False, False, True, True, False]
+
+
+def work_events(out: list[Any]) -> list[list[tuple[str, Any]]]:
+    """Each step's finished/crashed events as (kind, seconds it ran | the page's text)."""
+    return [
+        [
+            (e["kind"], e["ran"] if e["kind"] == "finished" else e["text"])
+            for e in step["events"]
+            if e["kind"] in ("finished", "crashed")
+        ]
+        for step in out
+    ]
+
+
+def test_a_run_that_finishes_is_announced_once_with_its_length(ext: ExtensionBrowser) -> None:
+    # Timed from the first tick that saw it running, then from the page's elapsed time.
+    steps = [(0, busy()), (5, busy()), (12, busy()), (13, IDLE), (14, IDLE)]
+    steps += [(20, busy(3)), (30, busy(13)), (31, IDLE), (32, IDLE)]
+    assert work_events(track(ext, steps)) == [
+        [],
+        [],
+        [],
+        [("finished", 12)],
+        [],
+        [],
+        [],
+        [("finished", 13)],  # from 17 s (20 - 3) to the last busy tick at 30 s
+        [],
+    ]
+
+
+def test_a_short_run_and_unreadable_ticks_announce_nothing(ext: ExtensionBrowser) -> None:
+    assert work_events(track(ext, [(0, busy()), (9, busy()), (10, IDLE)])) == [[], [], []]
+    # Connecting, unknown, or no execution indicator: nothing changes, the run goes on.
+    connecting = {"state": "connecting", "captcha": False, "busy": False}
+    unknown = {"state": "unknown", "captcha": False, "busy": False}
+    steps = [(0, busy()), (12, busy()), (13, connecting), (14, unknown)]
+    steps += [(15, dict(CONNECTED, busy=None)), (16, IDLE)]
+    assert work_events(track(ext, steps)) == [[], [], [], [], [], [("finished", 12)]]
+
+
+def test_a_run_that_ended_between_two_ticks_is_still_announced(ext: ExtensionBrowser) -> None:
+    steps = [(0, busy(0)), (15, busy(15)), (40, busy(3)), (55, busy(18)), (56, IDLE)]
+    assert work_events(track(ext, steps)) == [[], [], [("finished", 15)], [], [("finished", 18)]]
+
+
+def test_a_crash_is_announced_once_per_message_and_ends_the_run(ext: ExtensionBrowser) -> None:
+    crash = dict(CONNECTED, busy=False, notice=CRASH)
+    connecting = {"state": "connecting", "captcha": False, "notice": None}
+    steps = [(0, busy()), (20, busy()), (21, crash), (22, crash), (23, connecting)]
+    steps += [(24, crash), (25, IDLE), (26, crash)]
+    text = CRASH["text"]
+    assert work_events(track(ext, steps)) == [
+        [],
+        [],
+        [("crashed", text)],
+        [],
+        [],
+        [],  # the same message after a connecting tick: the same episode
+        [],  # the message went away; the crash ended the run, so no "finished"
+        [("crashed", text)],  # a new message
+    ]
+
+
+def test_a_disconnect_forgets_the_run(ext: ExtensionBrowser) -> None:
+    steps = [(0, busy()), (20, busy()), (21, DISCONNECTED), (22, IDLE)]
+    assert work_events(track(ext, steps)) == [[], [], [], []]
+
+
+def test_finished_after_falls_back_to_the_default_when_bad(ext: ExtensionBrowser) -> None:
+    got = ext.call(
+        "return [cwxSettings(null), cwxSettings({finishedAfter: -1}),"
+        " cwxSettings({finishedAfter: 0})].map((s) => s.finishedAfter);"
+    )
+    assert got == [120, 120, 0]  # the daemon's WATCHDOG_FINISHED_AFTER default, 2m

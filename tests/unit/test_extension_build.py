@@ -45,12 +45,13 @@ def test_a_missing_source_is_named() -> None:
 
 
 def test_defaults_are_a_json_literal() -> None:
-    options = ExtensionOptions(interval_s=1, warn_before_s=(300, 3600, 300))
+    options = ExtensionOptions(interval_s=1, warn_before_s=(300, 3600, 300), finished_after_s=0)
     line = defaults_js(options).splitlines()[-1]
     assert line.startswith("const CW_DEFAULTS = ") and line.endswith(";")
     defaults = json.loads(line.removeprefix("const CW_DEFAULTS = ").removesuffix(";"))
     assert defaults["interval"] == 1
     assert defaults["warnBefore"] == [3600, 300]
+    assert defaults["finishedAfter"] == 0  # every run that ends is announced
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,8 @@ def test_defaults_are_a_json_literal() -> None:
         {"max_lifetime_s": float("inf")},
         {"warn_before_s": (43200.0,)},
         {"idle_timeout_s": -1},
+        {"finished_after_s": -1},
+        {"finished_after_s": float("nan")},
     ],
 )
 def test_bad_options_are_refused(bad: dict[str, object]) -> None:

@@ -1,7 +1,8 @@
 """Build the Manifest V3 browser extension from js/. Pure: sources in, files (bytes) out.
 
     options = ExtensionOptions(interval_s=60, reconnect=False, max_lifetime_s=43200,
-                               warn_before_s=(3600, 1800, 600, 300), idle_timeout_s=5400)
+                               warn_before_s=(3600, 1800, 600, 300), idle_timeout_s=5400,
+                               finished_after_s=120)
     files = build_extension(engine_src, sources, options)   -> {relative path: bytes}
     manifest(version)                                       -> the manifest.json object
 
@@ -52,6 +53,7 @@ class ExtensionOptions:
     max_lifetime_s: float = 43200.0
     warn_before_s: tuple[float, ...] = (3600.0, 1800.0, 600.0, 300.0)
     idle_timeout_s: float = 5400.0
+    finished_after_s: float = 120.0  # a run this long that ends is announced ("finished")
     selectors: dict[str, list[str]] | None = None
 
     def __post_init__(self) -> None:
@@ -61,6 +63,8 @@ class ExtensionOptions:
                 raise ValueError(f"{name} must be a positive number of seconds, not {value}")
         if any(not (math.isfinite(m) and 0 < m < self.max_lifetime_s) for m in self.warn_before_s):
             raise ValueError("every warning margin must be positive and shorter than the lifetime")
+        if not (math.isfinite(self.finished_after_s) and self.finished_after_s >= 0):
+            raise ValueError(f"finished_after_s must not be negative, not {self.finished_after_s}")
 
     def defaults(self) -> dict[str, object]:
         """The `CW_DEFAULTS` object of defaults.js (see js/extension/settings.js)."""
@@ -70,6 +74,7 @@ class ExtensionOptions:
             "maxLifetime": self.max_lifetime_s,
             "warnBefore": sorted(set(self.warn_before_s), reverse=True),
             "idleTimeout": self.idle_timeout_s,
+            "finishedAfter": self.finished_after_s,
             "selectors": self.selectors,
         }
 

@@ -60,6 +60,7 @@ def options_from_args(args: argparse.Namespace) -> ExtensionOptions:
         max_lifetime_s=settings.max_lifetime,
         warn_before_s=settings.warn_before,
         idle_timeout_s=settings.idle_timeout,
+        finished_after_s=settings.finished_after,
         selectors=settings.selector_map(),
     )
 
