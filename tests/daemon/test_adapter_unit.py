@@ -20,7 +20,9 @@ import urllib3.exceptions
 from loguru import logger
 from selenium.common import exceptions as se
 
+from tests.helpers import wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser, same_notebook
+from watchdog.adapters.browser import processes as processes_mod
 from watchdog.adapters.browser import startup as startup_mod
 from watchdog.adapters.browser.attach import colab_tabs, parse_attach_address
 from watchdog.adapters.browser.driver import resolve_chromedriver
@@ -280,6 +282,41 @@ def test_remote_url_credentials_never_reach_the_log_or_the_error(log_lines: list
     assert "s3cretpw" not in shown and "grid-user" not in shown, shown
     assert f"http://***@127.0.0.1:{port}" in info.value.message  # it still says where it tried
     assert any(f"http://***@127.0.0.1:{port}" in line for line in log_lines), log_lines
+
+
+# A process whose main thread exits while another thread runs on: on Linux the main thread
+# shows as a zombie while the process still holds its files and sockets.
+_LEADER_EXITS_FIRST = """
+import ctypes, sys, threading, time
+threading.Thread(target=lambda: (time.sleep(30))).start()
+print("ready", flush=True)
+ctypes.CDLL(None).syscall(%d, 0)  # SYS_exit: this thread only
+"""
+_SYS_EXIT = {"x86_64": 60, "aarch64": 93}
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.uname().machine not in _SYS_EXIT, reason="Linux syscall"
+)
+def test_a_zombie_main_thread_with_threads_left_is_not_yet_dead() -> None:
+    """After a kill the browser's main thread turns zombie before its other threads have
+    closed its sockets; recovery must wait for those, or the profile still looks in use."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _LEADER_EXITS_FIRST % _SYS_EXIT[os.uname().machine]],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        proc = capture(child.pid)
+        assert proc is not None
+        wait_until(lambda: proc.status() == "zombie", timeout=10)
+        assert proc.num_threads() == 2
+        assert not processes_mod._dead(proc)
+        assert kill_trees([proc]) == 1  # signalled, then waited for until all threads left
+        assert processes_mod._dead(proc)
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_kill_trees_skips_a_recorded_process_that_exited_or_whose_pid_was_reused() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loguru import logger
 
 from tests.daemon.conftest import (
     ENGINE_OPTIONS,
@@ -79,24 +80,34 @@ def _recovery(tmp_path: Path, sim_server: SimServer, victim: int) -> None:
     interval = 3.0
     url = sim_server.page_url("victim", era=2025, idle=30)
     browser = SeleniumBrowser(launch_config(tmp_path))
+    lines: list[str] = []
+    sink = logger.add(lines.append, level="WARNING", format="{message}")
     run = DaemonThread(browser, [url], interval=interval).start()
     try:
         wait_until(lambda: len(run.ok_ticks()) >= 2, timeout=60)
         old = browser.pids
         killed_at = time.time()
         os.kill(old[victim], signal.SIGKILL)
-        # Ticks resume within 3 intervals of the kill, on a connected page.
-        wait_until(
-            lambda: run.ok_ticks(since=killed_at + 0.5), timeout=3 * interval + 10, interval=0.1
-        )
-        recovered_in = run.ok_ticks(since=killed_at + 0.5)[0].at.timestamp() - killed_at
-        assert recovered_in <= 3 * interval + 2, f"recovered after {recovered_in:.1f}s"
+        # What the daemon controls: the next tick finds the loss (within an interval), and the
+        # first recovery succeeds (no second attempt after a backoff); how long Chromium takes
+        # to start again depends on the machine's load.
+        wait_until(lambda: run.ok_ticks(since=killed_at + 0.5), timeout=60, interval=0.1)
+        first_ok = run.ok_ticks(since=killed_at + 0.5)[0].at.timestamp()
+        failed = [
+            r for r in run.listener.ticks if not r.ok and killed_at < r.at.timestamp() < first_ok
+        ]
+        assert failed, "the loss was never reported"
+        found_in = failed[0].at.timestamp() - killed_at
+        assert found_in <= interval + 2, f"the loss was found {found_in:.1f}s after the kill"
+        retries = [line for line in lines if "2 failure(s) in a row" in line]
+        assert not retries, retries  # recovered at the first attempt
         assert run.ok_ticks(since=killed_at)[-1].status.state == "connected"
         # The orphaned browser (and the old driver) are gone, new ones run.
         wait_until(lambda: not any(alive(pid) for pid in old), timeout=10)
         assert browser.pids and set(browser.pids).isdisjoint(old)
         assert any("lost" in (r.failure or "") for r in run.listener.ticks)
     finally:
+        logger.remove(sink)
         pids = browser.pids
         run.stop()
     assert not any(alive(pid) for pid in pids)

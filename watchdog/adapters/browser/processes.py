@@ -34,9 +34,13 @@ def _tree(root: psutil.Process) -> list[psutil.Process]:
 
 
 def _dead(proc: psutil.Process) -> bool:
-    """Exited: gone, or a zombie left for its (new) parent to reap, which may be slow."""
+    """Exited: gone, or a zombie left for its (new) parent to reap, which may be slow.
+
+    A killed multi-threaded process shows its main thread as a zombie while its other threads
+    are still tearing down, its sockets and files still open (seen under load: the profile's
+    SingletonSocket still answered). It counts as dead once no other thread is left."""
     try:
-        return bool(proc.status() == psutil.STATUS_ZOMBIE)
+        return bool(proc.status() == psutil.STATUS_ZOMBIE and proc.num_threads() <= 1)
     except psutil.Error:
         return True
 

@@ -58,8 +58,8 @@ def lock_owner(profile: Path) -> tuple[str, int] | None:
 def _is_browser(pid: int) -> bool:
     try:
         proc = psutil.Process(pid)
-        if proc.status() == psutil.STATUS_ZOMBIE:
-            return False
+        if proc.status() == psutil.STATUS_ZOMBIE and proc.num_threads() <= 1:
+            return False  # exited (a zombie with threads left is still closing its sockets)
         name = (proc.name() or "").lower()
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
