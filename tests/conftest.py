@@ -6,6 +6,7 @@
     chrome_driver       a headless Chromium WebDriver for one test; always quit
     module_chrome_driver  the same, shared by one test module
     wait_until          the `tests.helpers.wait_until` function, as a fixture
+    receiver            a webhook receiver on 127.0.0.1 (bench/webhook.py), closed afterwards
 
 Helpers (`wait_until`, `new_chrome_driver`, `sim`, `sim_counters`, `open_sim_page`) live in
 tests/helpers.py: `from tests.helpers import wait_until`.
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bench.webhook import Receiver
 from tests.helpers import chrome_paths, new_chrome_driver, wait_until
 from watchdog.sim import SimServer
 
@@ -97,3 +99,10 @@ def module_chrome_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
 @pytest.fixture(name="wait_until")
 def wait_until_fixture() -> Callable[..., Any]:
     return wait_until
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver for `json://` alert URLs (`receiver.url("/ok")`); see bench/webhook.py."""
+    with Receiver() as rec:
+        yield rec
