@@ -158,9 +158,8 @@ def first_tick(server: SimServer, repeats: int = 3) -> dict[str, Any]:
     log line arriving), vs a bare Selenium Chromium start + page load + first engine call in
     this process. Medians of `repeats` alternating runs."""
     from watchdog import jsassets
-    from watchdog.adapters.browser.session import ENGINE_CALL
 
-    script = jsassets.load("engine.js") + ENGINE_CALL
+    script = jsassets.load("engine.js") + "\n" + jsassets.load("engine_call.js")
     daemon_times, bare_times = [], []
     for i in range(repeats):
         url = server.page_url(f"first-{i}", era=2025, idle=0)

@@ -14,6 +14,7 @@ tests/helpers.py: `from tests.helpers import wait_until`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -104,5 +105,5 @@ def wait_until_fixture() -> Callable[..., Any]:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     """A webhook receiver for `json://` alert URLs (`receiver.url("/ok")`); see bench/webhook.py."""
-    with Receiver() as rec:
+    with contextlib.closing(Receiver()) as rec:
         yield rec
