@@ -237,14 +237,16 @@ def _js(name: str) -> str:
 
 
 def _script(name: str, *args: object) -> str:
-    """A script for eval_js: the function expression of js/<name> called with JSON `args`."""
-    values = ", ".join(json.dumps(arg) for arg in args)
+    """A script for eval_js: the function expression of js/<name> called with `args`, each
+    passed as a JSON literal, or as a function when it is a `_Function`."""
+    values = ", ".join(
+        f"({arg}\n)" if isinstance(arg, _Function) else json.dumps(arg) for arg in args
+    )
     return f"({_js(name)}\n)({values})"
 
 
-def _countdown_script(left_s: float, warn_before_s: list[float]) -> str:
-    values = ", ".join(json.dumps(arg) for arg in (left_s, warn_before_s))
-    return f"({_js('notebook_countdown.js')}\n)(({_js('notebook_alert.js')}\n), {values})"
+class _Function(str):
+    """JavaScript source of a function expression, passed to `_script` as code, not text."""
 
 
 class CheckpointGuard:
@@ -383,7 +385,9 @@ class CheckpointGuard:
             echo("Not on Colab: no countdown in the page; time_left() tells the time left.")
             return
         try:
-            output.eval_js(_countdown_script(left, warns), ignore_result=True)
+            alert = _Function(_js("notebook_alert.js"))
+            script = _script("notebook_countdown.js", alert, left, warns)
+            output.eval_js(script, ignore_result=True)
         except Exception as exc:  # the page is for people; the numbers above still stand
             echo(f"Countdown unavailable ({exc}); time_left() tells the time left.")
 
