@@ -27,7 +27,6 @@ from bench.common import (
 )
 from watchdog import jsassets
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
-from watchdog.adapters.browser.session import ENGINE_CALL
 from watchdog.adapters.clock import SystemClock
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.sim import SimServer
@@ -42,7 +41,7 @@ def tick_cost(server: SimServer, samples: int = 300) -> dict[str, Any]:
     callFunction round trip (`() => [1]`, addressed to the tab's context).
     """
     url = server.page_url("tick", era=2025, idle=0)
-    engine_script = jsassets.load("engine.js") + ENGINE_CALL
+    engine_script = jsassets.load("engine.js") + "\n" + jsassets.load("engine_call.js")
     with tempfile.TemporaryDirectory(prefix="bench-tick-") as tmp:
         start = time.perf_counter()
         browser = launch_browser(Path(tmp) / "profile")

@@ -1,5 +1,5 @@
-"""Shared pieces of the benchmarks: timing statistics, browsers, the daemon as a process,
-a loopback webhook receiver, process-tree footprints.
+"""Shared pieces of the benchmarks: timing statistics, browsers, the daemon as a process and
+process-tree footprints (the webhook receiver is bench/webhook.py, shared with the tests).
 
 Everything runs against the simulated Colab (`watchdog.sim.SimServer`) in headless Chromium;
 every browser and process started here is ended here.
@@ -8,7 +8,6 @@ every browser and process started here is ended here.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -20,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -243,48 +241,3 @@ def daemon_process(
             yield daemon
         finally:
             daemon.stop()
-
-
-# ---------------------------------------------------------------- webhook receiver
-
-
-class Receiver:
-    """A `json://127.0.0.1:PORT/hook` target; records (monotonic arrival, title)."""
-
-    def __init__(self) -> None:
-        self.arrivals: list[tuple[float, str]] = []
-        self.event = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                data = self.rfile.read(length)
-                arrived = time.monotonic()
-                title = str(json.loads(data or b"{}").get("title"))
-                receiver.arrivals.append((arrived, title))
-                receiver.event.set()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def http_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    @property
-    def apprise_url(self) -> str:
-        return f"json://127.0.0.1:{self.port}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -20,7 +20,6 @@ import psutil
 from bench.common import (
     ENGINE_OPTIONS,
     VENV_BIN,
-    Receiver,
     cpu_seconds,
     daemon_process,
     launch_browser,
@@ -30,6 +29,7 @@ from bench.common import (
     tree,
     wait_for,
 )
+from bench.webhook import Receiver
 from watchdog.sim import SimServer
 
 # ---------------------------------------------------------------- start-up
@@ -158,9 +158,8 @@ def first_tick(server: SimServer, repeats: int = 3) -> dict[str, Any]:
     log line arriving), vs a bare Selenium Chromium start + page load + first engine call in
     this process. Medians of `repeats` alternating runs."""
     from watchdog import jsassets
-    from watchdog.adapters.browser.session import ENGINE_CALL
 
-    script = jsassets.load("engine.js") + ENGINE_CALL
+    script = jsassets.load("engine.js") + "\n" + jsassets.load("engine_call.js")
     daemon_times, bare_times = [], []
     for i in range(repeats):
         url = server.page_url(f"first-{i}", era=2025, idle=0)
@@ -258,12 +257,12 @@ def alert_latency(server: SimServer, samples: int = 10) -> dict[str, Any]:
             count = len(receiver.arrivals)
             data = json.dumps({"title": "bare", "message": "x"}).encode()
             request = urllib.request.Request(
-                receiver.http_url, data=data, headers={"Content-Type": "application/json"}
+                receiver.http_url(), data=data, headers={"Content-Type": "application/json"}
             )
             sent = time.monotonic()
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()
-            bare.append(receiver.arrivals[count][0] - sent)
+            bare.append(receiver.deliveries[count].mono - sent)
 
         status = EngineStatus.from_json(
             {
@@ -281,7 +280,7 @@ def alert_latency(server: SimServer, samples: int = 10) -> dict[str, Any]:
         clock = _ShiftClock()
         pipeline = []
         with tempfile.TemporaryDirectory(prefix="bench-alert-") as tmp:
-            notifier = AppriseNotifier([receiver.apprise_url])
+            notifier = AppriseNotifier([receiver.url()])
             monitor = Monitor(
                 store=JsonStateStore(Path(tmp) / "state.json"),
                 notifier=notifier,
@@ -300,7 +299,7 @@ def alert_latency(server: SimServer, samples: int = 10) -> dict[str, Any]:
                 crossed = time.monotonic()
                 monitor.on_tick(TickResult(url, clock.now(), status, None, "bench"))
                 wait_for(partial(_more_than, receiver, count), 10, "the alert")
-                pipeline.append(receiver.arrivals[count][0] - crossed)
+                pipeline.append(receiver.deliveries[count].mono - crossed)
             monitor.on_stop()
 
         e2e = _alert_e2e(server, receiver)
@@ -328,7 +327,7 @@ def _alert_e2e(server: SimServer, receiver: Receiver) -> float:
         "WATCHDOG_MAX_LIFETIME": "8s",
         "WATCHDOG_WARN_BEFORE": "4s",
         "WATCHDOG_IDLE_TIMEOUT": "60s",
-        "WATCHDOG_NOTIFY": receiver.apprise_url,
+        "WATCHDOG_NOTIFY": receiver.url(),
     }
     with daemon_process([url], env) as daemon:
         state_path = daemon.workdir / "state.json"
@@ -342,7 +341,7 @@ def _alert_e2e(server: SimServer, receiver: Receiver) -> float:
 
         deadline_iso = wait_for(deadline, 60, "the session's lifetime deadline")
         wait_for(lambda: len(receiver.arrivals) > count, 30, "the lifetime warning")
-        arrived_mono, title = receiver.arrivals[count]
+        arrived_mono, title = receiver.deliveries[count].mono, receiver.deliveries[count].title
         if "warning" not in title:
             raise RuntimeError(f"bench: expected a lifetime warning first, got {title!r}")
         arrived_wall = datetime.now(UTC) - timedelta(seconds=time.monotonic() - arrived_mono)

@@ -6,6 +6,7 @@
     chrome_driver       a headless Chromium WebDriver for one test; always quit
     module_chrome_driver  the same, shared by one test module
     wait_until          the `tests.helpers.wait_until` function, as a fixture
+    receiver            a webhook receiver on 127.0.0.1 (bench/webhook.py), closed afterwards
 
 Helpers (`wait_until`, `new_chrome_driver`, `sim`, `sim_counters`, `open_sim_page`) live in
 tests/helpers.py: `from tests.helpers import wait_until`.
@@ -13,6 +14,7 @@ tests/helpers.py: `from tests.helpers import wait_until`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from bench.webhook import Receiver
 from tests.helpers import chrome_paths, new_chrome_driver, wait_until
 from watchdog.sim import SimServer
 
@@ -97,3 +100,10 @@ def module_chrome_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
 @pytest.fixture(name="wait_until")
 def wait_until_fixture() -> Callable[..., Any]:
     return wait_until
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver for `json://` alert URLs (`receiver.url("/ok")`); see bench/webhook.py."""
+    with contextlib.closing(Receiver()) as rec:
+        yield rec

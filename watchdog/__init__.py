@@ -11,8 +11,9 @@ Layout (the architecture in file names):
     watchdog/cli/       the composition root: reads settings, configures logging, builds adapters.
     watchdog/sim/       a simulated Colab page and server for the demo and the tests.
     watchdog/notebook.py  in-notebook deadline helper (standard library only).
-    js/                 the keep-alive engine and its console-snippet wrapper (shipped in the
-                        wheel).
+    js/                 all the JavaScript: the keep-alive engine, its console-snippet wrapper,
+                        the page scripts the browser adapter calls, the notebook helper's
+                        countdown and alert (shipped in the wheel; none lives in Python).
 """
 
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """Inside the notebook: when does this Colab runtime end, and save before it does.
 
 Standard library only. Importing this module imports nothing else from colab-watchdog and none
-of its dependencies, so it works in a bare Colab runtime (copy this one file next to a notebook,
-or `pip install colab-watchdog`)::
+of its dependencies, so it works in a bare Colab runtime (`pip install --no-deps
+colab-watchdog`, or paste the cell `colab-watchdog snippet --python` prints: this file and
+its JavaScript, js/notebook_*.js, in one cell)::
 
     from watchdog.notebook import CheckpointGuard
     guard = CheckpointGuard(max_lifetime="12h", margin="30m", every="60m")
@@ -37,7 +38,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 __all__ = [
+    "DURATION_ACCEPTED",
     "CheckpointGuard",
+    "duration_seconds",
     "format_remaining",
     "on_colab",
     "parse_duration",
@@ -54,51 +57,96 @@ T = TypeVar("T")
 
 DEFAULT_UPTIME_FILE = "/proc/uptime"
 _DISPLAY_INTERVAL_S = 15.0  # redraw the countdown line at most this often
-_ACCEPTED = "use e.g. 12h, 1h30m, 90m, 45s, 1.5s, 500ms or a number of seconds"
-_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)(ms|d|h|m|s)")
-_UNIT_S = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+# -- durations: the one grammar of colab-watchdog ---------------------------------------
+# The daemon's settings read durations with these same functions (watchdog.core.durations
+# imports them from here): this file must run in Colab by itself, so the rule lives here.
+
+DURATION_ACCEPTED = (
+    "a number with a unit (ms, s, m, h, d) such as 90m, 12h, 1h30m, 45s, 1.5s or 500ms, "
+    "or a bare number of seconds"
+)
+_UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+_UNIT_ORDER = ("d", "h", "m", "s", "ms")
+_NUMBER = r"\d+(?:\.\d+)?|\.\d+"
+_PART = re.compile(rf"\s*({_NUMBER})\s*(ms|d|h|m|s)", re.IGNORECASE)
+_BARE = re.compile(_NUMBER)
+
+
+def duration_seconds(value: Duration) -> float:
+    """Return the seconds `value` stands for (never negative, always finite).
+
+    Text is one or more `<number><unit>` parts, largest unit first, each unit at most once
+    (`1h30m`, `1h 30m`, `2m30.5s`), or a bare non-negative number of seconds (`90`, `1.5`).
+    Units: `ms`, `s`, `m`, `h`, `d`; case-insensitive. A number (not a bool) is seconds.
+    Raises ValueError "invalid duration <value>: ...; use <what is accepted>".
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"invalid duration {value!r}: use {DURATION_ACCEPTED}")
+    if isinstance(value, str):
+        seconds = _text_seconds(value)
+    else:
+        seconds = float(value)
+        if seconds < 0:
+            raise ValueError(
+                f"invalid duration {value!r}: it must not be negative; use {DURATION_ACCEPTED}"
+            )
+    if not math.isfinite(seconds):
+        raise ValueError(f"invalid duration {value!r}: use {DURATION_ACCEPTED}")
+    return seconds
+
+
+def _text_seconds(text: str) -> float:
+    raw = text.strip()
+    if raw.startswith("-"):
+        raise ValueError(
+            f"invalid duration {text!r}: it must not be negative; use {DURATION_ACCEPTED}"
+        )
+    if not raw:
+        raise ValueError(f"invalid duration {text!r}: it is empty; use {DURATION_ACCEPTED}")
+    if _BARE.fullmatch(raw):
+        return float(raw)
+    total, pos, last_rank = 0.0, 0, -1
+    while pos < len(raw):
+        match = _PART.match(raw, pos)
+        if match is None:
+            raise ValueError(f"invalid duration {text!r}: use {DURATION_ACCEPTED}")
+        unit = match.group(2).lower()
+        rank = _UNIT_ORDER.index(unit)
+        if rank <= last_rank:
+            raise ValueError(
+                f"invalid duration {text!r}: put each unit once, largest first (like 1h30m); "
+                f"use {DURATION_ACCEPTED}"
+            )
+        last_rank = rank
+        total += float(match.group(1)) * _UNIT_SECONDS[unit]
+        pos = match.end()
+    return total
 
 
 def parse_duration(value: Duration, name: str = "duration") -> float:
     """Return `value` in seconds: "12h", "1h30m", "90m", "45s", "1.5s", "500ms", "3600" or a number.
 
-    Raises ValueError naming `name`, the bad value and what is accepted, for anything else
-    (negative, empty, NaN or infinite values, unknown units, booleans).
+    Raises ValueError "<name>: invalid duration ..." naming the bad value and what is
+    accepted (negative, empty, NaN or infinite values, unknown units, booleans).
     """
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"{name}: {value!r} is not a duration; {_ACCEPTED}")
-    if isinstance(value, str):
-        text = value.strip().lower().replace(" ", "")
-        seconds = _parse_text(text)
-        if seconds is None:
-            raise ValueError(f"{name}: {value!r} is not a duration; {_ACCEPTED}")
-    else:
-        seconds = float(value)
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{name}: {value!r} must be a finite duration >= 0; {_ACCEPTED}")
-    return seconds
-
-
-def _parse_text(text: str) -> float | None:
-    if not text:
-        return None
     try:
-        return float(text)  # a bare number of seconds ("3600", "1.5")
-    except ValueError:
-        pass
-    total, pos = 0.0, 0
-    for match in _PART.finditer(text):
-        if match.start() != pos:
-            return None
-        total += float(match.group(1)) * _UNIT_S[match.group(2)]
-        pos = match.end()
-    return total if pos == len(text) else None
+        return duration_seconds(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def format_remaining(seconds: float) -> str:
-    """Return a short countdown text: "2h 05m", "4m 09s", "12s"."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
+    """Time left, for people: "2h 05m", "4m 10s", "45s".
+
+    Rounded DOWN to the displayed unit so it never promises more time than there is:
+    one hour or more -> "2h 05m" (minutes zero-padded); under an hour -> "4m 10s"
+    (seconds zero-padded); under a minute -> "45s". Negative or NaN counts as "0s".
+    """
+    if math.isnan(seconds) or seconds <= 0:
+        return "0s"
+    if math.isinf(seconds):
+        return "unlimited"
+    hours, rest = divmod(math.floor(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}h {minutes:02d}m"
@@ -168,25 +216,37 @@ def on_colab() -> bool:
     return "google.colab" in sys.modules or bool(os.environ.get("COLAB_RELEASE_TAG"))
 
 
-# Runs in the cell's output frame: a short beep, then a notification if the user allows them.
-_ALERT_JS = """
-(async (title, body) => {
-  try {
-    const ctx = new (window.AudioContext || window.webkitAudioContext)();
-    const osc = ctx.createOscillator(), gain = ctx.createGain();
-    osc.frequency.value = 880; gain.gain.value = 0.1;
-    osc.connect(gain); gain.connect(ctx.destination);
-    osc.start(); osc.stop(ctx.currentTime + 0.4);
-  } catch (e) {}
-  try {
-    if ("Notification" in window) {
-      if (Notification.permission === "default") await Notification.requestPermission();
-      if (Notification.permission === "granted") new Notification(title, {body: body});
-    }
-  } catch (e) {}
-  return true;
-})(%s, %s)
-"""
+# -- JavaScript for the cell's output frame (js/notebook_*.js) ----------------------------
+
+# name -> source. Filled from the package's js/ folder on first use; the `snippet --python`
+# cell, which has no files around it, fills it with the same texts itself.
+_JS_SOURCES: dict[str, str] = {}
+
+
+def _js(name: str) -> str:
+    """The text of js/<name>: installed as watchdog/_js, or the checkout's top-level js/."""
+    if name not in _JS_SOURCES:
+        here = Path(__file__).resolve().parent
+        for folder in (here / "_js", here.parent / "js"):
+            if (folder / name).is_file():
+                _JS_SOURCES[name] = (folder / name).read_text(encoding="utf-8")
+                break
+        else:
+            raise OSError(f"js/{name} is missing next to {here} (reinstall colab-watchdog)")
+    return _JS_SOURCES[name]
+
+
+def _script(name: str, *args: object) -> str:
+    """A script for eval_js: the function expression of js/<name> called with `args`, each
+    passed as a JSON literal, or as a function when it is a `_Function`."""
+    values = ", ".join(
+        f"({arg}\n)" if isinstance(arg, _Function) else json.dumps(arg) for arg in args
+    )
+    return f"({_js(name)}\n)({values})"
+
+
+class _Function(str):
+    """JavaScript source of a function expression, passed to `_script` as code, not text."""
 
 
 class CheckpointGuard:
@@ -298,6 +358,39 @@ class CheckpointGuard:
             return f"{line}; saving at the {format_remaining(self.margin_s)} margin"
         return f"{line}; next checkpoint in {format_remaining(nxt)}"
 
+    def show_countdown(
+        self, warn_before: Iterable[Duration] = (), *, echo: Callable[[str], object] = print
+    ) -> None:
+        """Say when this runtime ends; on Colab, also start a live countdown in the cell output.
+
+        `echo` gets each line: the end estimate, the `warn_before` margins and, when time
+        left is already under one, the advice to save now. On Colab the countdown line
+        redraws every second in the page and, crossing each margin, turns red, beeps and
+        raises a notification (where the browser allows them). Never raises for a missing
+        page: it says why there is no countdown instead.
+        """
+        warns = sorted({parse_duration(w, "warn_before") for w in warn_before}, reverse=True)
+        left = self.time_left()
+        up = format_remaining(self._clock() - self._boot)
+        ends = self.deadline().strftime("%Y-%m-%d %H:%M UTC")
+        echo(f"Colab runtime: up {up}; about {format_remaining(left)} left, ends ~{ends}")
+        if warns:
+            echo(f"Warnings at {', '.join(map(format_remaining, warns))} before the end.")
+        passed = [w for w in warns if left <= w]
+        if passed:
+            echo(f"Already under the {format_remaining(min(passed))} warning: save your work now.")
+        try:
+            from google.colab import output  # type: ignore[import-not-found]
+        except ImportError:
+            echo("Not on Colab: no countdown in the page; time_left() tells the time left.")
+            return
+        try:
+            alert = _Function(_js("notebook_alert.js"))
+            script = _script("notebook_countdown.js", alert, left, warns)
+            output.eval_js(script, ignore_result=True)
+        except Exception as exc:  # the page is for people; the numbers above still stand
+            echo(f"Countdown unavailable ({exc}); time_left() tells the time left.")
+
     # -- adapters -----------------------------------------------------------------------
     def torch_loop(self, save_fn: Callable[[], object]) -> Callable[[], bool]:
         """Return a no-argument function to call once per training step (PyTorch-style loops).
@@ -348,11 +441,10 @@ class CheckpointGuard:
         if not self.notify:
             return
         try:
-            from google.colab import output  # type: ignore[import-not-found]
+            from google.colab import output
 
             output.eval_js(
-                _ALERT_JS % (json.dumps("Colab runtime ending"), json.dumps(message)),
-                ignore_result=True,
+                _script("notebook_alert.js", "Colab runtime ending", message), ignore_result=True
             )
         except Exception as exc:  # an alert must never stop training
             log.info("browser notification unavailable: %s", exc)

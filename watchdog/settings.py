@@ -13,7 +13,6 @@ from the environment (or a JSON list), and lists from init kwargs. An empty vari
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from pathlib import Path
@@ -39,7 +38,14 @@ from watchdog.core.durations import (
     parse_duration_list,
 )
 from watchdog.core.redact import MIN_PASSWORD_FRAGMENT, redacted_url
-from watchdog.core.urls import MAX_URL_LENGTH, too_long, validate_notebook_url
+from watchdog.core.urls import (
+    ATTACH_ADDRESS_ACCEPTED,
+    MAX_URL_LENGTH,
+    parse_attach_address,
+    split_userinfo,
+    too_long,
+    validate_notebook_url,
+)
 from watchdog.paths import default_paths
 
 ENV_PREFIX = "WATCHDOG_"
@@ -59,7 +65,7 @@ ACCEPTED: dict[str, str] = {
     "reconnect": "true or false",
     "input": "browser (input the browser generates) or page (events the page dispatches)",
     "browser": "launch, attach or remote",
-    "attach_address": "HOST:PORT of a Chrome debugging port, such as 127.0.0.1:9222",
+    "attach_address": ATTACH_ADDRESS_ACCEPTED,
     "remote_url": "an http(s) WebDriver/Selenium Grid URL, such as http://127.0.0.1:4444",
     "headless": "true or false",
     "chrome_binary": "a path to the Chrome/Chromium executable",
@@ -297,25 +303,6 @@ def validate_selector_map(data: Any, source: str = "selectors") -> dict[str, lis
     return clean
 
 
-def remote_userinfo(url: str | None) -> str:
-    """The `user:password` part of a URL ("" without one), as written. Never raises."""
-    match = re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)", url or "")
-    return match.group(1).rpartition("@")[0] if match else ""
-
-
-def is_loopback_address(address: str) -> bool:
-    """True when HOST of `HOST:PORT` is localhost or a loopback IP (127.0.0.0/8, ::1)."""
-    host = address.rsplit(":", 1)[0].strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-_ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
-
 Duration = Annotated[float, BeforeValidator(_duration)]
 
 
@@ -427,9 +414,10 @@ class Settings(BaseSettings):
     @classmethod
     def _address(cls, value: str) -> str:
         value = value.strip()
-        match = _ADDRESS.fullmatch(value)
-        if not match or not 0 < int(match.group(1)) < 65536:
-            raise ValueError(f"use {ACCEPTED['attach_address']}")
+        try:
+            parse_attach_address(value, allow_remote=True)
+        except ValueError:
+            raise ValueError(f"use {ACCEPTED['attach_address']}") from None
         return value
 
     @field_validator("remote_url")
@@ -486,13 +474,12 @@ class Settings(BaseSettings):
                 "{browser}=remote needs {remote_url}: set it to the WebDriver/Selenium Grid URL, "
                 "such as http://127.0.0.1:4444",
             )
-        if not self.allow_remote_attach and not is_loopback_address(self.attach_address):
-            raise FieldConflict(
-                ("attach_address", "allow_remote_attach"),
-                f"{{attach_address}}={self.attach_address} is not a loopback address; the "
-                "debugging port gives full control of the browser profile, so it is refused "
-                "unless --allow-remote-attach or WATCHDOG_ALLOW_REMOTE_ATTACH=true is given",
+        try:
+            parse_attach_address(
+                self.attach_address, allow_remote=self.allow_remote_attach, name="{attach_address}"
             )
+        except ValueError as exc:
+            raise FieldConflict(("attach_address", "allow_remote_attach"), str(exc)) from None
         return self
 
     # ----------------------------------------------------------------------- accessors
@@ -510,7 +497,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value (for the log redactor): the apprise URLs, and the credentials
         of a WebDriver URL such as http://user:PASSWORD@grid:4444 (as typed and decoded)."""
-        userinfo = remote_userinfo(self.remote_url)
+        userinfo = split_userinfo(self.remote_url or "")[1] or ""
         password = userinfo.partition(":")[2]
         forms = {userinfo, password, unquote(userinfo), unquote(password)}
         # shorter ones would mask ordinary words of the log

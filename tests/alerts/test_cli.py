@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.alerts.conftest import URL, FakeClock, Receiver, tick
+from bench.webhook import Receiver
+from tests.alerts.conftest import URL, FakeClock, tick
 from tests.alerts.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.main import main

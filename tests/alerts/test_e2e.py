@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.helpers import chrome_paths, wait_until
 from watchdog.sim import SimServer
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.daemon.conftest import ENGINE_OPTIONS, NoClose, launch_config
 from tests.daemon.fakes import RecordingListener
 from tests.helpers import wait_until

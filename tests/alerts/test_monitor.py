@@ -6,7 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.alerts.conftest import T0, URL, FakeClock, Receiver, failed_tick, poll, tick
+from bench.webhook import Receiver
+from tests.alerts.conftest import T0, URL, FakeClock, failed_tick, poll, tick
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.session import Limits
 from watchdog.daemon.monitor import Monitor

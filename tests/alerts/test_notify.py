@@ -8,7 +8,8 @@ import time
 import apprise
 import pytest
 
-from tests.alerts.conftest import Receiver, poll
+from bench.webhook import Receiver
+from tests.alerts.conftest import poll
 from watchdog.adapters.notify import AppriseNotifier, Channel
 from watchdog.errors import NotifyError
 

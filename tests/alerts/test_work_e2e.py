@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.webhook import Receiver
 from tests.alerts import test_e2e as e2e
-from tests.alerts.conftest import Receiver
 from tests.alerts.test_e2e import DaemonRun, assert_no_secret, state_of
 from tests.helpers import wait_until
 from watchdog.sim import SimServer

@@ -35,6 +35,8 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path
     assert "watchdog/_js/engine.js" in names
     assert "watchdog/_js/snippet.js" in names
     assert "watchdog/_js/extension/worker.js" in names
+    assert "watchdog/_js/notebook_countdown.js" in names
+    assert "watchdog/notebook.py" in names
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path)
@@ -56,6 +58,22 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_snippet(tmp_path: Path
     snippet = run([str(bindir / "colab-watchdog"), "snippet", "--interval", "30s"], outside, env)
     assert "colabWatchdogTick" in snippet
     assert "window.colabWatchdog" in snippet
+    # the Python cell is the installed notebook.py and its JS: it runs in a bare interpreter
+    cell = run([str(bindir / "colab-watchdog"), "snippet", "--python"], outside, env)
+    (outside / "cell.py").write_text(cell, encoding="utf-8")
+    ran = run([sys.executable, "-I", str(outside / "cell.py")], outside, env)
+    assert "Colab runtime: up " in ran
+    alert = run(
+        [
+            str(bindir / "python"),
+            "-c",
+            "from watchdog import notebook as n; "
+            "print(n._script('notebook_alert.js', 't', 'b')[-12:])",
+        ],
+        outside,
+        env,
+    )
+    assert alert.strip() == ')("t", "b")'
     url = run(
         [str(bindir / "colab-watchdog"), "url", "https://github.com/o/r/blob/main/n.ipynb"],
         outside,

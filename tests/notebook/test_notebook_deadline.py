@@ -45,7 +45,7 @@ def test_parse_duration_accepts_strings_and_numbers(value: str | float, seconds:
     ["", "   ", "12x", "h", "1h30", "12 hours", "-5m", -1, float("nan"), float("inf"), True],
 )
 def test_parse_duration_rejects_with_a_clear_message(value: object) -> None:
-    with pytest.raises(ValueError, match=r"^max_lifetime: .* (not a duration|must be)") as err:
+    with pytest.raises(ValueError, match=r"^max_lifetime: invalid duration ") as err:
         parse_duration(value, "max_lifetime")  # type: ignore[arg-type]
     assert repr(value) in str(err.value)
     assert "12h" in str(err.value)  # says what is accepted
@@ -91,9 +91,9 @@ def test_time_left_counts_down_and_never_goes_negative(
 
 
 def test_bad_duration_names_the_parameter(clock: FakeClock, uptime: Callable[[float], str]) -> None:
-    with pytest.raises(ValueError, match=r"^margin: '30 min' is not a duration"):
+    with pytest.raises(ValueError, match=r"^margin: invalid duration '30 min'"):
         session_deadline("12h", "30 min", uptime_file=uptime(0), clock=clock)
-    with pytest.raises(ValueError, match=r"^max_lifetime: 'twelve'"):
+    with pytest.raises(ValueError, match=r"^max_lifetime: invalid duration 'twelve'"):
         time_left("twelve", uptime_file=uptime(0), clock=clock)
 
 

@@ -187,8 +187,8 @@ def test_status_line(make_guard: Callable[..., CheckpointGuard], clock: FakeCloc
     ("kwargs", "message"),
     [
         ({"margin": "12h"}, r"^margin: '12h' must be shorter than max_lifetime '12h'"),
-        ({"every": "soon"}, r"^every: 'soon' is not a duration"),
-        ({"max_lifetime": -1}, r"^max_lifetime: -1 must be a finite duration"),
+        ({"every": "soon"}, r"^every: invalid duration 'soon'"),
+        ({"max_lifetime": -1}, r"^max_lifetime: invalid duration -1: it must not be negative"),
     ],
 )
 def test_bad_settings_raise_value_error(

@@ -1,5 +1,5 @@
-"""Fixtures of the reliability suite: the daemon as a process (`daemon_run`), a webhook
-receiver, and the outage length of the "page server down" test.
+"""Fixtures of the reliability suite: the daemon as a process (`daemon_run`) and the outage
+length of the "page server down" test.
 
 WATCHDOG_TEST_DOWN_S sets how long the page server stays down (default 6 s; the issue's
 scenario says 30 s, which works the same but would make CI slower).
@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from tests.alerts.conftest import Receiver
 from tests.helpers import chrome_paths
 from tests.reliability.harness import DaemonRun
 
@@ -46,15 +45,3 @@ def daemon_run(tmp_path: Path, need_chrome: None) -> Iterator[RunFactory]:
     yield start
     for run in runs:
         run.kill()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = Receiver()
-    rec.thread.start()
-    try:
-        yield rec
-    finally:
-        rec.release.set()
-        rec.server.shutdown()
-        rec.server.server_close()

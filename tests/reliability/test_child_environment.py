@@ -8,7 +8,7 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.reliability.conftest import RunFactory
 from watchdog.sim import SimServer
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.helpers import wait_until
 from tests.reliability.conftest import RunFactory
 from watchdog.sim import SimServer

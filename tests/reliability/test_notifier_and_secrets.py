@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.reliability.conftest import RunFactory
 from watchdog.sim import SimServer
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.alerts.conftest import Receiver
+from bench.webhook import Receiver
 from tests.reliability.conftest import RunFactory
 from tests.reliability.harness import DaemonRun
 from watchdog.sim import SimServer

@@ -2,7 +2,8 @@
 
 - watchdog/core/: standard library and watchdog.core only; no clock reads, no environment,
   no I/O modules, no open()/print(). (The root `watchdog` package may be imported for
-  `__version__` only.)
+  `__version__` only, and `watchdog.notebook` for its pure duration rule: that file must run
+  in Colab alone, so it holds the rule the daemon shares.)
 - watchdog/adapters/: never import the daemon, the CLI or another adapter.
 - watchdog/daemon/: never import adapters, the CLI, Selenium or apprise (ports only).
 - watchdog/notebook.py: standard library only (it is copied into Colab without the package).
@@ -58,6 +59,8 @@ CORE_FORBIDDEN_NAMES = frozenset(
     }
 )
 CORE_FORBIDDEN_BUILTINS = frozenset({"open", "print", "input", "exec", "eval"})
+# The pure functions of watchdog/notebook.py the core may use (the one duration grammar).
+NOTEBOOK_SHARED = frozenset({"DURATION_ACCEPTED", "duration_seconds", "format_remaining"})
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,9 @@ def core_import_violations(imports: Iterator[Import]) -> list[str]:
         if imp.module == "watchdog":
             if set(imp.names) - {"__version__"}:
                 bad.append(f"line {imp.line}: from watchdog import {', '.join(imp.names)}")
+        elif imp.module == "watchdog.notebook":
+            if not imp.names or set(imp.names) - NOTEBOOK_SHARED:
+                bad.append(f"line {imp.line}: watchdog.notebook {', '.join(imp.names)}")
         elif imp.module.startswith("watchdog."):
             if not (imp.module == "watchdog.core" or imp.module.startswith("watchdog.core.")):
                 bad.append(f"line {imp.line}: {imp.module}")
@@ -271,12 +277,13 @@ def test_the_checkers_catch_violations() -> None:
     core_src = (
         "import time as _t\nfrom datetime import datetime as DT\nimport os\nimport selenium\n"
         "from watchdog.adapters import clock\nfrom watchdog import settings\n"
-        "import subprocess\n"
+        "import subprocess\nfrom watchdog.notebook import CheckpointGuard\n"
         "x = _t.time()\ny = DT.now()\nz = os.environ.get('A')\nprint(x)\nclock.now()\n"
     )
     tree = ast.parse(core_src)
     imports = core_import_violations(imports_in(tree, "watchdog.core"))
-    assert len(imports) == 4, imports  # selenium, watchdog.adapters, watchdog settings, subprocess
+    # selenium, watchdog.adapters, watchdog settings, subprocess, the notebook's guard
+    assert len(imports) == 5, imports
     purity = core_purity_violations(tree)
     assert len(purity) == 4, purity  # time.time, datetime.now, os.environ, print (not clock.now)
 

@@ -132,3 +132,60 @@ def test_format_duration_rejects_negative() -> None:
 )
 def test_format_remaining(seconds: float, text: str) -> None:
     assert format_remaining(seconds) == text
+
+
+# One grammar: the daemon's parser (core) and the notebook helper's (which also runs inside
+# Colab by itself, and in the `snippet --python` cell) answer alike, error texts included.
+AGREEMENT = [
+    ("1h30m", 5400.0),
+    ("30m1h", None),  # units largest first, each once
+    ("90", 90.0),
+    ("1.5h", 5400.0),
+    ("1h 30m", 5400.0),
+    ("500ms", 0.5),
+    ("2d", 172800.0),
+    (" 10M ", 600.0),
+    ("1m1m", None),
+    ("12 hours", None),
+    ("", None),
+    ("   ", None),
+    ("5x", None),
+    ("-5m", None),
+    ("nan", None),
+    ("inf", None),
+    ("1h30", None),
+]
+
+
+@pytest.mark.parametrize(("text", "seconds"), AGREEMENT)
+def test_core_and_notebook_parse_durations_alike(text: str, seconds: float | None) -> None:
+    from watchdog import notebook
+
+    if seconds is not None:
+        assert parse_duration(text) == pytest.approx(seconds)
+        assert notebook.parse_duration(text, "every") == parse_duration(text)
+        return
+    with pytest.raises(ValueError, match="500ms") as core_error:
+        parse_duration(text)
+    with pytest.raises(ValueError) as notebook_error:
+        notebook.parse_duration(text, "every")
+    assert str(notebook_error.value) == f"every: {core_error.value}"
+    assert repr(text) in str(core_error.value)
+
+
+def test_the_notebook_also_takes_numbers_but_no_bools() -> None:
+    from watchdog import notebook
+
+    assert notebook.parse_duration(90) == 90.0
+    assert notebook.parse_duration(1.5) == 1.5
+    for bad in (True, -1, float("nan"), float("inf"), None):
+        with pytest.raises(ValueError, match=r"^margin: invalid duration .*500ms"):
+            notebook.parse_duration(bad, "margin")  # type: ignore[arg-type]
+
+
+def test_core_and_notebook_share_one_function_each() -> None:
+    from watchdog import notebook
+    from watchdog.core import durations
+
+    assert durations.format_remaining is notebook.format_remaining
+    assert durations.ACCEPTED == notebook.DURATION_ACCEPTED

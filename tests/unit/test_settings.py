@@ -10,7 +10,7 @@ import pytest
 
 from watchdog.cli.config import load_settings
 from watchdog.errors import ConfigError
-from watchdog.settings import Settings, is_loopback_address
+from watchdog.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 
@@ -262,19 +262,20 @@ def test_remote_attach_allowed_when_explicit(monkeypatch: pytest.MonkeyPatch) ->
     assert load_settings().attach_address == "192.168.1.5:9222"
 
 
-@pytest.mark.parametrize(
-    ("address", "loopback"),
-    [
-        ("127.0.0.1:9222", True),
-        ("127.1.2.3:9222", True),
-        ("localhost:9222", True),
-        ("[::1]:9222", True),
-        ("10.0.0.1:9222", False),
-        ("example.com:9222", False),
-    ],
-)
-def test_is_loopback_address(address: str, loopback: bool) -> None:
-    assert is_loopback_address(address) is loopback
+def test_remote_attach_message_is_the_one_of_core_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATCHDOG_ATTACH_ADDRESS", "10.0.0.1:9222")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value).startswith(
+        "WATCHDOG_ATTACH_ADDRESS='10.0.0.1:9222' is not a loopback address: "
+    )
+    assert "(WATCHDOG_ALLOW_REMOTE_ATTACH=true)" in str(info.value)
+
+
+def test_secrets_hold_a_grid_login_as_typed_and_decoded() -> None:
+    settings = Settings(remote_url="http://user:s3cret%2Fpw@grid:4444/wd/hub", browser="remote")
+    for form in ("s3cret%2Fpw", "s3cret/pw", "user:s3cret%2Fpw", "user:s3cret/pw"):
+        assert form in settings.secrets()
 
 
 def test_flag_is_named_when_the_value_came_from_a_flag() -> None:
@@ -285,7 +286,7 @@ def test_flag_is_named_when_the_value_came_from_a_flag() -> None:
         load_settings(
             {"attach_address": "10.1.1.1:9222"}, flag_names={"attach_address": "--attach"}
         )
-    assert "--attach=10.1.1.1:9222" in str(info.value)
+    assert "--attach='10.1.1.1:9222' is not a loopback address" in str(info.value)
 
 
 def test_dotenv_value_is_named_with_its_file(clean_env: Path) -> None:

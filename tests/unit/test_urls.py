@@ -7,7 +7,10 @@ import pytest
 from watchdog.core.urls import (
     github_to_colab,
     is_colab_host,
+    is_loopback_host,
+    parse_attach_address,
     split_credentials,
+    split_userinfo,
     validate_notebook_url,
 )
 
@@ -123,3 +126,100 @@ def test_github_to_colab_rejects(url: str, reason: str) -> None:
 )
 def test_split_credentials(url: str, expected: tuple[str, str | None, str | None]) -> None:
     assert split_credentials(url) == expected
+
+
+# -- the user:password part: one rule, two readings ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "greedy", "by_syntax"),
+    [
+        ("http://grid:4444/wd/hub", ("http", None, "grid:4444/wd/hub"), None),
+        ("http://u:pw@grid:4444", ("http", "u:pw", "grid:4444"), None),
+        ("  http://u:pw@grid  ", ("http", "u:pw", "grid"), None),
+        ("http://@grid", ("http", "", "grid"), None),
+        # a password with unencoded / ? @: up to the last @ when people typed it ...
+        ("http://u:pa/ss?x@grid:4444", ("http", "u:pa/ss?x", "grid:4444"), ("http", None, "")),
+        # ... and by URL syntax for apprise URLs, whose query may hold e-mail addresses
+        (
+            "mailto://me:pw@gmail.com?to=b@c.d",
+            ("mailto", "me:pw@gmail.com?to=b", "c.d"),
+            ("mailto", "me:pw", "gmail.com?to=b@c.d"),
+        ),
+        ("not a url @ all", ("", None, "not a url @ all"), None),
+        ("user:pw@grid:4444", ("", None, "user:pw@grid:4444"), None),
+        ("1http://u:p@h", ("", None, "1http://u:p@h"), None),
+    ],
+)
+def test_split_userinfo(
+    url: str,
+    greedy: tuple[str, str | None, str],
+    by_syntax: tuple[str, str | None, str] | None,
+) -> None:
+    assert split_userinfo(url) == greedy
+    if by_syntax is None:
+        assert split_userinfo(url, to_last_at=False) == greedy
+    elif by_syntax != ("http", None, ""):
+        assert split_userinfo(url, to_last_at=False) == by_syntax
+
+
+def test_split_userinfo_by_syntax_stops_at_the_path() -> None:
+    assert split_userinfo("http://u:pa/ss?x@grid:4444", to_last_at=False) == (
+        "http",
+        None,
+        "u:pa/ss?x@grid:4444",
+    )
+
+
+# -- attach addresses: one rule, one wording ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("127.0.0.1:9222", ("127.0.0.1", 9222)),
+        (" localhost:9222 ", ("localhost", 9222)),
+        ("[::1]:9222", ("::1", 9222)),
+        ("127.1.2.3:1", ("127.1.2.3", 1)),
+    ],
+)
+def test_parse_attach_address_accepts_loopback(address: str, expected: tuple[str, int]) -> None:
+    assert parse_attach_address(address, allow_remote=False) == expected
+
+
+@pytest.mark.parametrize(
+    "address", ["9222", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "a b:9222", "::1:9222", ""]
+)
+def test_parse_attach_address_rejects_what_is_not_host_port(address: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_attach_address(address, allow_remote=True, name="--attach")
+    assert (
+        str(info.value)
+        == f"--attach={address!r}: use HOST:PORT of a Chrome debugging port, such as 127.0.0.1:9222"
+    )
+
+
+@pytest.mark.parametrize("address", ["10.0.0.1:9222", "example.com:9222", "[2001:db8::1]:9222"])
+def test_parse_attach_address_refuses_remote_hosts_unless_allowed(address: str) -> None:
+    with pytest.raises(ValueError) as info:
+        parse_attach_address(address, allow_remote=False)
+    message = str(info.value)
+    assert message.startswith(f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is not a loopback")
+    assert "--allow-remote-attach (WATCHDOG_ALLOW_REMOTE_ATTACH=true)" in message
+    assert parse_attach_address(address, allow_remote=True)[1] == 9222
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("LOCALHOST", True),
+        ("[::1]", True),
+        ("::1", True),
+        ("10.0.0.1", False),
+        ("example.com", False),
+    ],
+)
+def test_is_loopback_host(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
 
+from watchdog.core.urls import split_userinfo
 from watchdog.errors import ConfigError
 from watchdog.settings import (
     ACCEPTED,
@@ -34,7 +35,6 @@ from watchdog.settings import (
     FieldValueError,
     Settings,
     env_name,
-    remote_userinfo,
 )
 
 _MAX_SHOWN = 120
@@ -155,7 +155,7 @@ def _shown_value(field: str, value: Any) -> str:
     if field in SECRET_FIELDS:
         return "<redacted>"
     if field == "remote_url" and isinstance(value, str):
-        userinfo = remote_userinfo(value)
+        userinfo = split_userinfo(value)[1]
         if userinfo:
             value = value.replace(f"{userinfo}@", "***@", 1)
     if isinstance(value, list | tuple):

@@ -1,7 +1,8 @@
 """Duration syntax: parse `90m`, `12h`, `1h30m`, `45s`, `1.5s`, `500ms`, `2d` or bare seconds.
 
 Pure: standard library only. Every duration inside colab-watchdog is a `float` number of
-seconds; this module is the one place that turns text into seconds and seconds into text.
+seconds. The grammar itself is `watchdog.notebook.duration_seconds` (that file runs inside
+Colab by itself, so it holds the rule); this module is the daemon's face of it.
 
     parse_duration("1h30m")              -> 5400.0
     parse_duration_list("5m,60m,30m")    -> (3600.0, 1800.0, 300.0)   (descending, no duplicates)
@@ -14,16 +15,18 @@ from __future__ import annotations
 import math
 import re
 
-ACCEPTED = (
-    "a number with a unit (ms, s, m, h, d) such as 90m, 12h, 1h30m, 45s, 1.5s or 500ms, "
-    "or a bare number of seconds"
-)
+# The grammar and the countdown text live in watchdog/notebook.py, which must run inside a
+# Colab notebook by itself (standard library only); the daemon uses the very same functions.
+from watchdog.notebook import DURATION_ACCEPTED as ACCEPTED
+from watchdog.notebook import duration_seconds, format_remaining
 
-_UNIT_SECONDS: dict[str, float] = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-_UNIT_ORDER = ("d", "h", "m", "s", "ms")
-_NUMBER = r"\d+(?:\.\d+)?|\.\d+"
-_PART = re.compile(rf"\s*({_NUMBER})\s*(ms|d|h|m|s)", re.IGNORECASE)
-_BARE = re.compile(rf"(?:{_NUMBER})")
+__all__ = [
+    "ACCEPTED",
+    "format_duration",
+    "format_remaining",
+    "parse_duration",
+    "parse_duration_list",
+]
 
 
 def parse_duration(text: str) -> float:
@@ -34,37 +37,7 @@ def parse_duration(text: str) -> float:
     Units: `ms`, `s`, `m`, `h`, `d`; case-insensitive. Raises ValueError naming the bad text
     and what is accepted.
     """
-    raw = text.strip() if isinstance(text, str) else text
-    if not isinstance(raw, str) or not raw:
-        raise ValueError(f"empty duration: use {ACCEPTED}")
-    if raw.startswith("-"):
-        raise ValueError(f"invalid duration {text!r}: it must not be negative; use {ACCEPTED}")
-    if _BARE.fullmatch(raw):
-        return _finite(float(raw), text)
-    total = 0.0
-    pos = 0
-    last_rank = -1
-    while pos < len(raw):
-        match = _PART.match(raw, pos)
-        if match is None:
-            raise ValueError(f"invalid duration {text!r}: use {ACCEPTED}")
-        unit = match.group(2).lower()
-        rank = _UNIT_ORDER.index(unit)
-        if rank <= last_rank:
-            raise ValueError(
-                f"invalid duration {text!r}: put each unit once, largest first (like 1h30m); "
-                f"use {ACCEPTED}"
-            )
-        last_rank = rank
-        total += float(match.group(1)) * _UNIT_SECONDS[unit]
-        pos = match.end()
-    return _finite(total, text)
-
-
-def _finite(value: float, text: str) -> float:
-    if not math.isfinite(value):
-        raise ValueError(f"invalid duration {text!r}: use {ACCEPTED}")
-    return value
+    return duration_seconds(text)
 
 
 def parse_duration_list(text: str) -> tuple[float, ...]:
@@ -101,24 +74,3 @@ def format_duration(seconds: float) -> str:
     elif millis:
         parts.append(f"{millis}ms")
     return "".join(parts) or "0s"
-
-
-def format_remaining(seconds: float) -> str:
-    """Time left, for people (alert bodies, status tables, the demo view).
-
-    Rounded DOWN to the displayed unit so it never promises more time than there is:
-    one hour or more -> "2h 05m" (minutes zero-padded); under an hour -> "4m 10s"
-    (seconds zero-padded); under a minute -> "45s". Negative or NaN counts as "0s".
-    """
-    if math.isnan(seconds) or seconds <= 0:
-        return "0s"
-    if math.isinf(seconds):
-        return "unlimited"
-    whole = math.floor(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"

@@ -28,6 +28,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote
 
+from watchdog.core.urls import split_userinfo
+
 MASK = "***"
 
 # Fragments shorter than this are not redacted on their own (a chat id `42` or a path `api`
@@ -58,13 +60,13 @@ def _looks_like_host(host: str) -> bool:
 
 def _split(url: str) -> tuple[str, str, str, str, str, str]:
     """(scheme, userinfo, host_port, host, path, query) without urlsplit's port validation."""
-    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?", url)
-    if not match:
+    scheme, userinfo, after = split_userinfo(url, to_last_at=False)
+    match = re.match(r"([^/?#]*)([^?#]*)(?:\?([^#]*))?", after)
+    if not scheme or match is None:
         return "", "", "", "", "", ""
-    scheme, netloc, path, query = match.group(1), match.group(2), match.group(3), match.group(4)
-    userinfo, _, host_port = netloc.rpartition("@")
+    host_port, path, query = match.group(1), match.group(2), match.group(3)
     host = re.sub(r":\d*$", "", host_port) if not host_port.startswith("[") else host_port
-    return scheme, userinfo, host_port, host, path, query or ""
+    return scheme, userinfo or "", host_port, host, path, query or ""
 
 
 def secret_fragments(url: str) -> list[str]:
@@ -165,10 +167,10 @@ def without_credentials(url: str) -> str:
     last `@` counts as credentials (a password may hold `/`, `?` or `@`), so an `@` later in
     the URL hides more, never less. Text that is not a URL at all becomes `***`.
     """
-    scheme, sep, rest = url.strip().partition("://")
-    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+    scheme, userinfo, after = split_userinfo(url)
+    if not scheme:
         return MASK
-    _, at, after = rest.rpartition("@")
     address, question, _ = after.partition("?")
     address = address.partition("#")[0]
-    return f"{scheme}://{MASK + '@' if at else ''}{address}{'?' + MASK if question else ''}"
+    at = MASK + "@" if userinfo is not None else ""
+    return f"{scheme}://{at}{address}{'?' + MASK if question else ''}"

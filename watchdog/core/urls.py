@@ -9,6 +9,7 @@ github_to_colab("https://gist.github.com/USER/ID")
     -> "https://colab.research.google.com/gist/USER/ID"
 split_credentials("http://user:p%40ss@grid:4444/wd/hub")
     -> ("http://grid:4444/wd/hub", "user", "p@ss")
+parse_attach_address("127.0.0.1:9222", allow_remote=False)  -> ("127.0.0.1", 9222)
 is_sign_in_url("https://accounts.google.com/v3/signin/identifier?continue=...")  -> True
 place("https://accounts.google.com/ServiceLogin?continue=...")
     -> "https://accounts.google.com/ServiceLogin"
@@ -20,6 +21,7 @@ same_notebook("http://127.0.0.1:8/n/%C3%BC#scrollTo=x", "http://2130706433:8/n/Ã
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
@@ -49,6 +51,9 @@ _PATH_SAFE = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%"
 )
 _PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_ATTACH = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
+ATTACH_ADDRESS_ACCEPTED = "HOST:PORT of a Chrome debugging port, such as 127.0.0.1:9222"
 
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _RAW_HOST = "raw.githubusercontent.com"
@@ -163,16 +168,72 @@ def github_to_colab(text: str) -> str:
     return f"https://{COLAB_HOST}/github/{owner}/{repo}/blob/{'/'.join(rest)}"
 
 
+def split_userinfo(url: str, *, to_last_at: bool = True) -> tuple[str, str | None, str]:
+    """`scheme://userinfo@rest` -> (scheme, userinfo as written, rest), with surrounding spaces
+    dropped; userinfo None when there is no `@`. ("", None, url) when `url` is not
+    `scheme://...`. The one place that finds the `user:password` part of a URL.
+
+    to_last_at=True, for service URLs people type (a WebDriver Grid's): everything up to the
+    last `@` is the userinfo, since a password may hold `/`, `?` or `@` unencoded; a stray `@`
+    later in the URL hides more, never less. to_last_at=False, as URL syntax reads it (apprise
+    URLs, whose query may hold an e-mail address): the userinfo ends at the last `@` before
+    the first `/`, `?` or `#`.
+    """
+    text = url.strip()
+    match = _SCHEME.match(text)
+    if match is None:
+        return "", None, url
+    rest = text[match.end() :]
+    if not to_last_at:
+        end = next((i for i, ch in enumerate(rest) if ch in "/?#"), len(rest))
+        userinfo, at, host = rest[:end].rpartition("@")
+        return match.group(1), (userinfo if at else None), host + rest[end:]
+    userinfo, at, after = rest.rpartition("@")
+    return match.group(1), (userinfo if at else None), after
+
+
 def split_credentials(url: str) -> tuple[str, str | None, str | None]:
     """(url without `user:password@`, user, password), both percent-decoded; (url, None, None)
-    when it has none. As in core.redact.without_credentials, everything up to the last `@`
-    is the user part (a password may hold `/`, `?` or `@`)."""
-    scheme, sep, rest = url.partition("://")
-    userinfo, at, address = rest.rpartition("@")
-    if not sep or not at:
+    when it has none. Everything up to the last `@` is the user part (see split_userinfo)."""
+    scheme, userinfo, address = split_userinfo(url)
+    if userinfo is None:
         return url, None, None
     user, _, password = userinfo.partition(":")
     return f"{scheme}://{address}", unquote(user), unquote(password)
+
+
+def parse_attach_address(
+    text: str, *, allow_remote: bool, name: str = "--attach/WATCHDOG_ATTACH_ADDRESS"
+) -> tuple[str, int]:
+    """(host, port) of a Chrome debugging address `HOST:PORT` (IPv6 in brackets), host
+    without brackets. Refuses a host that is not loopback unless `allow_remote`.
+
+    Raises ValueError naming `name` and the value: not HOST:PORT (what is accepted), or not a
+    loopback address (why it is refused and the two ways out).
+    """
+    address = text.strip() if isinstance(text, str) else ""
+    match = _ATTACH.fullmatch(address)
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise ValueError(f"{name}={text!r}: use {ATTACH_ADDRESS_ACCEPTED}")
+    host = match.group(1).strip("[]")
+    if not allow_remote and not is_loopback_host(host):
+        raise ValueError(
+            f"{name}={address!r} is not a loopback address: the debugging port gives full "
+            "control of the browser profile; use 127.0.0.1:PORT (an SSH tunnel for a remote "
+            "machine), or pass --allow-remote-attach (WATCHDOG_ALLOW_REMOTE_ATTACH=true)"
+        )
+    return host, int(match.group(2))
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for `localhost` and loopback IPs (127.0.0.0/8, ::1; brackets allowed)."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def too_long(url: str) -> str:

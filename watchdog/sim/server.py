@@ -25,6 +25,8 @@ from importlib import resources
 from types import TracebackType
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from watchdog.core.jstemplate import fill, without_header
+
 DEFAULT_TITLE = "sim_notebook.ipynb - Colab"
 # Concatenated, in this order, into one function scope (they share its variables).
 PAGE_SCRIPTS = ("sim-state.js", "sim-view.js", "sim-dialogs.js", "sim-page.js")
@@ -39,7 +41,7 @@ def _static(name: str) -> str:
 @cache
 def _page_js() -> str:
     parts = "\n".join(_static(name) for name in PAGE_SCRIPTS)
-    return f'(function () {{\n"use strict";\n{parts}\n}})();'
+    return fill(without_header(_static("sim-wrapper.js")), PAGE_SCRIPTS=parts)
 
 
 def render_notebook(query: str) -> str:

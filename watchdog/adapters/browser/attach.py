@@ -3,46 +3,25 @@ the user's front tab back (WebDriver brings every tab it switches to to the fron
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import urllib.error
 import urllib.request
 from typing import Any
 
+from watchdog.core import urls
 from watchdog.core.urls import is_colab_host
 from watchdog.errors import BrowserLost, ConfigError
 
-ACCEPTED = "host:port such as 127.0.0.1:9222"
-
 
 def parse_attach_address(address: str, *, allow_remote: bool) -> tuple[str, int]:
-    """Validate `host:port`; refuse non-loopback hosts unless `allow_remote`.
+    """(host, port) of `host:port`; refuses non-loopback hosts unless `allow_remote`.
 
-    Raises ConfigError naming the flag, the value and what is accepted.
+    Raises ConfigError naming the flag, the value and what is accepted (core.urls' rule).
     """
-    host, sep, port = address.strip().rpartition(":")
-    host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(
-            f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is invalid: use {ACCEPTED}"
-        )
-    if not allow_remote and not is_loopback(host):
-        raise ConfigError(
-            f"--attach/WATCHDOG_ATTACH_ADDRESS={address!r} is not a loopback address: the "
-            "debugging port gives full control of the browser profile; use 127.0.0.1:PORT "
-            "(an SSH tunnel for a remote machine), or pass --allow-remote-attach "
-            "(WATCHDOG_ALLOW_REMOTE_ATTACH=true)"
-        )
-    return host, int(port)
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return urls.parse_attach_address(address, allow_remote=allow_remote)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _get_json(host: str, port: int, path: str, timeout: float) -> Any:

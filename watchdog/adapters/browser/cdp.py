@@ -20,12 +20,13 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 
+from watchdog import jsassets
 from watchdog.adapters.browser.bidi_socket import BidiSocket
 from watchdog.adapters.browser.transport import ENTER, SHIFT, PointerStep
+from watchdog.core.jstemplate import fill, without_header
 
 # CDP key events: (key, code, virtual key code, text typed on key down).
 _CDP_KEYS = {SHIFT: ("Shift", "ShiftLeft", 16, ""), ENTER: ("Enter", "Enter", 13, "\r")}
-_READY = "document.readyState"
 
 
 class CdpTransport:
@@ -41,6 +42,7 @@ class CdpTransport:
         self.socket = socket
         self.load_timeout = load_timeout
         self._sessions: dict[str, str] = {}
+        self._address = without_header(jsassets.load("page_address.js"))
 
     def _session(self, handle: str) -> str:
         session = self._sessions.get(handle)
@@ -70,7 +72,8 @@ class CdpTransport:
         return [str(t["targetId"]) for t in targets if t.get("type") == "page"]
 
     def call(self, handle: str, function: str, args: Sequence[Any]) -> list[Any]:
-        expression = f"({function}).apply(null, {json.dumps(list(args))})"
+        template = without_header(jsassets.load("call_cdp.js"))
+        expression = fill(template, FUNCTION=function, ARGS=json.dumps(list(args)))
         params = {"expression": expression, "returnByValue": True, "awaitPromise": False}
         reply = self._command(handle, "Runtime.evaluate", params)
         if "exceptionDetails" in reply:
@@ -89,11 +92,10 @@ class CdpTransport:
             raise WebDriverException(f"unknown error: {reply['errorText']}")
         deadline = time.monotonic() + self.load_timeout
         while True:  # until the new document is interactive (page load strategy "eager")
-            state = self._command(handle, "Runtime.evaluate", {"expression": _READY})
-            if (state.get("result") or {}).get("value") in ("interactive", "complete"):
-                href = self.call(handle, "function () { return [location.href]; }", [])
-                if href and href[0] != "about:blank":
-                    return
+            page = self.call(handle, self._address, [])
+            ready = len(page) == 2 and page[1] in ("interactive", "complete")
+            if ready and page[0] != "about:blank":
+                return
             if time.monotonic() >= deadline:
                 raise TimeoutException(f"{url} did not load in {self.load_timeout:g}s")
             time.sleep(0.05)

@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from loguru import logger
@@ -35,6 +35,7 @@ from watchdog.adapters.browser.tabs import TabRegistry
 from watchdog.adapters.browser.translate import translating
 from watchdog.adapters.browser.transport import Transport, decode_tick
 from watchdog.core import urls
+from watchdog.core.jstemplate import fill, without_header
 from watchdog.core.model import EngineStatus
 from watchdog.core.urls import is_sign_in_url, place
 from watchdog.errors import (
@@ -47,47 +48,38 @@ from watchdog.errors import (
     TabLost,
 )
 
-__all__ = ["ENGINE_CALL", "SeleniumBrowser", "child_environment", "same_notebook"]
-
-ENGINE_CALL = "\nreturn colabWatchdogTick(arguments[0]);"
-# Page scripts of `evaluate`: a function body using `arguments`, its result sent back as JSON.
-_EVALUATE = (
-    "function () {{ const cwResult = (function () {{\n{body}\n}}).apply(this, arguments);"
-    " return [JSON.stringify(cwResult === undefined ? null : cwResult)]; }}"
-)
+__all__ = ["SeleniumBrowser", "child_environment", "same_notebook"]
 
 
-def tick_function() -> str:
-    """js/engine.js and js/tick.js as one function (options, lastHref)."""
-    engine, tick = jsassets.load("engine.js"), jsassets.load("tick.js")
-    return f"function (options, lastHref) {{\n{engine}\n{tick}\n}}"
+def page_function(name: str) -> str:
+    """js/<name> as the bare function expression every transport calls (header dropped)."""
+    return without_header(jsassets.load(name))
 
 
-# The tick function is installed once per document, under a symbol of the page's window
-# (the engine runs in the page's own world: its last probe reads the page's objects), and
-# each tick then sends a few bytes instead of the whole engine. A tick that finds no function
-# of this version answers ["install"] and the adapter installs it.
-_KEY = 'Symbol.for("colab-watchdog/tick")'
-# The options travel as JSON text: BiDi takes ~20 ms more to pass an object argument than a
-# string (measured with Chromium 156).
-_STUB = (
-    "function (optionsJson, lastHref) {{ const tick = window[{key}];"
-    ' if (typeof tick !== "function" || tick.version !== "{version}") return ["install"];'
-    " return tick(JSON.parse(optionsJson), lastHref); }}"
-)
-_INSTALL = (
-    'function () {{ const tick = {function}; tick.version = "{version}";'
-    " Object.defineProperty(window, {key}, {{value: tick, configurable: true}});"
-    ' return ["installed"]; }}'
-)
+@dataclass(frozen=True)
+class TickScripts:
+    """The tick function is installed once per document, under a symbol of the page's window
+    (js/tick_install.js), and each tick then sends a few bytes (js/tick_stub.js) instead of
+    the whole engine. A tick that finds no function of this version answers ["install"] and
+    the adapter installs it. The options travel as JSON text: BiDi takes ~20 ms more to pass
+    an object argument than a string (measured with Chromium 156)."""
+
+    stub: str
+    install: str
+    version: str  # of js/engine.js + js/tick.js, so a new daemon replaces an old engine
 
 
-def tick_scripts() -> tuple[str, str]:
-    """(stub, installer): the per-tick call and the once-per-document installation."""
-    function = tick_function()
-    version = hashlib.sha256(function.encode()).hexdigest()[:16]
-    stub = _STUB.format(key=_KEY, version=version)
-    return stub, _INSTALL.format(function=function, version=version, key=_KEY)
+def tick_scripts() -> TickScripts:
+    """The per-tick call and the once-per-document installation, with their version."""
+    body = jsassets.load("engine.js") + "\n" + jsassets.load("tick.js")
+    install = fill(page_function("tick_install.js"), ENGINE_AND_TICK=body)
+    version = hashlib.sha256(install.encode()).hexdigest()[:16]
+    return TickScripts(page_function("tick_stub.js"), install, version)
+
+
+def evaluate_function(body: str) -> str:
+    """js/evaluate.js around a script body: the body's result comes back as JSON text."""
+    return fill(page_function("evaluate.js"), BODY=body)
 
 
 # How long the browser itself may take to list its tabs when a tab missed its deadline:
@@ -112,7 +104,7 @@ class SeleniumBrowser:
         self._driver: WebDriver | None = None
         self._transport: Transport | None = None
         self._registry = TabRegistry()
-        self._tick_stub, self._tick_install = tick_scripts()
+        self._tick_scripts = tick_scripts()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -266,7 +258,7 @@ class SeleniumBrowser:
         ) from exc
 
     def _address(self, handle: str) -> str:
-        raw = self.transport.call(handle, "function () { return [location.href]; }", [])
+        raw = self.transport.call(handle, page_function("page_address.js"), [])
         return str(raw[0]) if raw else ""
 
     def reload(self, url: str) -> None:
@@ -346,11 +338,12 @@ class SeleniumBrowser:
         elements: list[Any] = []
         for _ in range(2):
             with translating(f"ticking {url}"):
-                args = [json.dumps(options), self._registry.hrefs.get(url)]
-                raw = transport.call(handle, self._tick_stub, args)
+                scripts = self._tick_scripts
+                args = [json.dumps(options), self._registry.hrefs.get(url), scripts.version]
+                raw = transport.call(handle, scripts.stub, args)
                 if raw == ["install"]:  # a new document: install the engine once
-                    transport.call(handle, self._tick_install, [])
-                    raw = transport.call(handle, self._tick_stub, args)
+                    transport.call(handle, scripts.install, [scripts.version])
+                    raw = transport.call(handle, scripts.stub, args)
             try:
                 data, elements = decode_tick(raw)
             except ValueError as exc:
@@ -387,7 +380,7 @@ class SeleniumBrowser:
         with self._deadline(url):
             handle = self._enter(url)
             with translating(f"evaluating a script in {url}"):
-                raw = self.transport.call(handle, _EVALUATE.format(body=script), list(args))
+                raw = self.transport.call(handle, evaluate_function(script), list(args))
         try:
             return json.loads(raw[0])
         except (ValueError, IndexError, TypeError) as exc:

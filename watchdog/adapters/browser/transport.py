@@ -34,7 +34,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from watchdog import jsassets
 from watchdog.adapters.browser.bidi_socket import BidiSocket
+from watchdog.core.jstemplate import fill, without_header
 
 Ref = Any  # an element reference: a BiDi shared reference or a Selenium WebElement
 SHIFT = "\ue008"
@@ -243,7 +245,7 @@ class ClassicTransport:
 
     def call(self, handle: str, function: str, args: Sequence[Any]) -> list[Any]:
         self._switch(handle)
-        script = f"return ({function}).apply(null, arguments);"
+        script = fill(without_header(jsassets.load("call_classic.js")), FUNCTION=function)
         result = self.driver.execute_script(script, *args)
         if not isinstance(result, list):
             raise JavascriptException(f"page script returned {type(result).__name__}")

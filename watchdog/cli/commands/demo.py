@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from watchdog import jsassets
 from watchdog.core.durations import format_duration, parse_duration
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.errors import ConfigError, ExitCode
@@ -34,11 +35,6 @@ DEFAULT_DURATION = 60.0
 MIN_DURATION = 20.0  # the control must idle out and both warnings must fit before the end
 IDLE, INTERVAL = 10, 2
 RUN_S = 14  # the modern notebook's cell: runs past the idle timeout, then finishes
-READ_SIM = (
-    "const s = window.__sim; if (!s) return null;"
-    "const idleOuts = s.events.filter(e => e.type === 'disconnect' && e.detail === 'idle');"
-    "return [s.state, s.idleRemaining(), s.lifetimeRemaining(), idleOuts.length];"
-)
 
 
 @dataclass
@@ -131,7 +127,7 @@ class DemoBrowser:
 
     def _read(self, url: str, acted: str | None) -> None:
         try:
-            raw = self.inner.evaluate(url, READ_SIM)
+            raw = self.inner.evaluate(url, jsassets.load("demo_read_sim.js"))
         except Exception:
             return  # a demo reading never disturbs the daemon
         if not isinstance(raw, list) or len(raw) != 4:

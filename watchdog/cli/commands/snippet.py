@@ -7,8 +7,8 @@
 Defaults come from the settings (WATCHDOG_INTERVAL, WATCHDOG_RECONNECT, WATCHDOG_MAX_LIFETIME,
 WATCHDOG_WARN_BEFORE, WATCHDOG_SELECTORS). `--max-lifetime none` turns the in-page lifetime
 warnings off.
-`--python` prints a self-contained Python cell instead (the deadline logic of
-watchdog/notebook.py, no install needed); only --max-lifetime and --warn-before apply to it.
+`--python` prints a self-contained Python cell instead (watchdog/notebook.py itself, set up
+for these limits; no install needed); only --max-lifetime and --warn-before apply to it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from watchdog import jsassets
-from watchdog.core.notebook_cell import render_python_cell
 from watchdog.core.snippet import SnippetOptions, render_bookmarklet, render_console
 from watchdog.errors import ConfigError, ExitCode
 
@@ -117,7 +116,7 @@ def _render_python(args: argparse.Namespace, options: SnippetOptions) -> str:
         raise ConfigError(
             f"--max-lifetime={args.max_lifetime}: the Python cell needs a lifetime, e.g. 12h or 24h"
         )
-    return render_python_cell(options.max_lifetime_s, options.warn_before_s)
+    return jsassets.python_cell(options.max_lifetime_s, options.warn_before_s)
 
 
 def _write(path: Path, text: str) -> int:
