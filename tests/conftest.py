@@ -32,6 +32,30 @@ __all__ = ["wait_until"]
 UNIT_TIER = Path(__file__).resolve().parent / "unit"
 
 
+# Files that take a minute or more on the 2-core CI machine (`--durations`), longest first.
+# Under pytest-xdist (--dist loadfile) they start first, so that no long file starts last and
+# runs alone at the end while the other worker idles.
+LONG_FILES = (
+    "test_soak.py",
+    "test_trusted_input.py",
+    "test_grid_scaleout.py",
+    "test_e2e.py",
+    "test_install_steps.py",
+    "test_wheel_install.py",
+    "test_bounded_calls.py",
+    "test_extension_browser.py",
+    "test_cli_run.py",
+    "test_work_e2e.py",
+    "test_browser_faults.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the long files first (a stable sort: the order within a file is kept)."""
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(Path(item.path).name, len(rank)))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """In CI a missing browser is a failed install, not a reason to skip the browser tests.
 
