@@ -5,8 +5,8 @@
     render_console(engine_src, snippet_src, options)      -> JavaScript to paste into DevTools
     render_bookmarklet(engine_src, snippet_src, options)  -> "javascript:..." URL
 
-Both wrap js/engine.js and js/snippet.js in one function scope without their comments and
-needless spaces (`strip_comments`; the source files keep them), so nothing but
+Both wrap js/engine.js and js/snippet.js in one function scope, minified (`minify`: no
+comments or needless spaces, short local names; the source files keep theirs), so nothing but
 `window.colabWatchdog` reaches the page, and call `colabWatchdogStart(config)` with the options
 as a JSON literal: values are never spliced into source text.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from watchdog import __version__
-from watchdog.core.jsstrip import strip_comments
+from watchdog.core.jsmin import minify
 
 # Characters a URL may hold as they are (RFC 3986), left unencoded in the bookmarklet.
 BOOKMARKLET_SAFE = "!$&'()*+,-./:;=?@[]_~"
@@ -64,20 +64,33 @@ class SnippetOptions:
 
 def config_json(options: SnippetOptions) -> str:
     """The config as a JSON literal that is also a safe JavaScript expression (ASCII only)."""
-    text = json.dumps(options.config(), ensure_ascii=True, sort_keys=True, allow_nan=False)
+    text = json.dumps(
+        options.config(), ensure_ascii=True, sort_keys=True, allow_nan=False, separators=(",", ":")
+    )
     # "</" cannot end a <script> if someone embeds the output in HTML.
     return text.replace("</", "<\\/")
 
 
+# Names kept as they are in the output: the entry points, found by name in the output.
+KEPT_NAMES = frozenset({"colabWatchdogStart", "colabWatchdogTick"})
+# Stands for the config while the code is minified; a free name, so never renamed.
+_CONFIG_SLOT = "CW_CONFIG_JSON"
+
+
 def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
-    return (
+    source = (
         "(function () {\n"
         '"use strict";\n'
         f"{engine_src.strip()}\n"
         f"{snippet_src.strip()}\n"
-        f"colabWatchdogStart({config_json(options)});\n"
+        f"colabWatchdogStart({_CONFIG_SLOT});\n"
         "})();\n"
     )
+    code = minify(source, keep=KEPT_NAMES | {_CONFIG_SLOT})
+    call = f"colabWatchdogStart({_CONFIG_SLOT})"
+    if code.count(call) != 1 or code.count(_CONFIG_SLOT) != 1:
+        raise ValueError(f"{_CONFIG_SLOT} must appear once in the snippet sources")
+    return code.replace(call, f"colabWatchdogStart({config_json(options)})")
 
 
 def render_console(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
@@ -91,7 +104,7 @@ def render_console(engine_src: str, snippet_src: str, options: SnippetOptions) -
         f"{', reconnects' if options.reconnect else ''}. "
         "Stop with colabWatchdog.stop(); last status in colabWatchdog.status.\n"
     )
-    return header + strip_comments(_wrap(engine_src, snippet_src, options))
+    return header + _wrap(engine_src, snippet_src, options)
 
 
 def render_bookmarklet(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
@@ -101,5 +114,5 @@ def render_bookmarklet(engine_src: str, snippet_src: str, options: SnippetOption
     is percent-encoded: spaces, newlines, `%`, `#`, quotes, braces, backslashes and non-ASCII
     text, so browsers that strip raw whitespace from URLs lose nothing.
     """
-    code = strip_comments(_wrap(engine_src, snippet_src, options)) + "void 0;"
+    code = _wrap(engine_src, snippet_src, options) + "void 0;"
     return "javascript:" + quote(code, safe=BOOKMARKLET_SAFE)
