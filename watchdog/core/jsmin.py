@@ -60,7 +60,9 @@ _SPACE = " \t\r\ufeff\u00a0"
 _GOES_ON = _words(
     ") ] } . ?. ? : , ; => && || ?? * ** % == === != !== < > <= >= << >> >>> & | ^ = "
     "+= -= *= /= %= &= |= ^= **= <<= >>= >>>= &&= ||= ??="
-) | {"else", "catch", "finally", "in", "of", "instanceof"}
+) | {"in", "of", "instanceof"}
+# These follow a statement: after a block's `}` they need nothing, after anything else `;`.
+_AFTER_STATEMENT = frozenset({"else", "catch", "finally"})
 # After these words a line break must stay (a restricted production or a contextual word).
 _KEEP_BREAK_AFTER = _words("return break continue throw yield debugger async get set let of static")
 # Words that end an expression; a line break after any other keyword goes.
@@ -593,7 +595,7 @@ def _emit(toks: list[Tok]) -> str:
             continue
         text = _text(tok)
         if prev is not None and pending_nl:
-            sep = _line_break(prev, tok, prev_at in heads or prev_at in block_ends)
+            sep = _line_break(prev, tok, prev_at in heads, prev_at in block_ends)
             if sep:
                 parts.append(sep)
         if parts and _needs_space(parts[-1], text, prev is not None and prev.kind == "regex"):
@@ -667,7 +669,7 @@ def _dangling_commas(code: list[Tok]) -> set[int]:
     return drop
 
 
-def _line_break(prev: Tok, nxt: Tok, after_head: bool) -> str:
+def _line_break(prev: Tok, nxt: Tok, after_head: bool, after_block: bool) -> str:
     """What a line break between two tokens becomes: "" (nothing), ";" or "\n"."""
     if (
         (prev.kind == "name" and prev.text in _KEEP_BREAK_AFTER)
@@ -688,7 +690,9 @@ def _line_break(prev: Tok, nxt: Tok, after_head: bool) -> str:
         or (nxt.kind == "punct" and nxt.text in ("(", "[", "+", "-", "/", "/="))
         or nxt.kind == "tpl"
     )
-    return "" if after_head or not ends_value or goes_on else ";"
+    if nxt.kind == "name" and nxt.text in _AFTER_STATEMENT:
+        return "" if after_block else ";"
+    return "" if after_head or after_block or not ends_value or goes_on else ";"
 
 
 def _needs_space(before: str, after: str, after_regex: bool) -> bool:

@@ -1,0 +1,182 @@
+"""The token-level minifier: smaller output that does exactly what the source does.
+
+Behaviour is compared by running the source and its minified form under node (skipped when
+node is missing); the browser tests run the minified snippet against the simulated Colab.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from watchdog import jsassets
+from watchdog.core.jsmin import minify, tokenize
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+# Each program prints JSON of what it computed; names, scopes, line breaks and literals that a
+# careless minifier gets wrong.
+PROGRAMS = {
+    "scopes": r"""
+"use strict";
+const out = [];
+function outer(status, count) {
+  const seen = [status];
+  {
+    const status = "inner";
+    seen.push(status);
+  }
+  for (const [status, n] of [["loop", 1]]) seen.push(status + n);
+  try { throw new Error("boom"); } catch (status) { seen.push(status.message); }
+  const f = (status) => status * 2, g = status => status + 1;
+  seen.push(f(count), g(count), status);
+  return seen;
+}
+function other(count) { return outer("second", count); }
+out.push(outer("first", 3), other(4));
+const fact = function again(n) { return n ? n * again(n - 1) : 1; };
+out.push(fact(5));
+console.log(JSON.stringify(out));
+""",
+    "globals": r"""
+"use strict";
+function free() { return typeof escape + typeof name; }
+function bound(escape) { return escape + 1; }
+const name = "declared";
+console.log(JSON.stringify([free(), bound(1), name]));
+""",
+    "objects": r"""
+"use strict";
+function make(x, y, flag) {
+  const label = flag ? x : y;
+  const obj = {x, y, label, "q": 1, nested: {x: x, y: flag ? y : x,}, list: [x, y,],};
+  obj.x += 1;
+  return [obj, obj.nested.y, [1, , ].length, [1, 2, ].length, {...obj}.label];
+}
+console.log(JSON.stringify(make(1, 2, true)));
+""",
+    "lines": r"""
+"use strict";
+const out = [];
+let a = 6, b = 3, g = 2
+let c = a
+/b/g
+out.push(c)
+let d = a
+- -b
+out.push(d, a + +b, a - -b, 1 .toString(), true.toString(), !true === false)
+function r() {
+  return
+  42
+}
+out.push(r() === undefined)
+let i = 1, j = 1
+i
+++j
+out.push(i, j)
+if (a > 1)
+  out.push("if")
+else
+  out.push("else")
+let k = 0
+do {
+  k++
+}
+while (k < 3)
+out.push(k)
+const t = `x${a + `y${b}`}z`
+out.push(t, /\d+/.test("12"), "it's", 'say "hi"')
+const pick = (v) => v > 1
+  ? "big"
+  : "small"
+out.push(pick(2), pick(0))
+console.log(JSON.stringify(out))
+""",
+    "reassigned": r"""
+"use strict";
+const out = [];
+let n = 0;
+n += 1;
+const m = n + 1;
+for (let q = 0; q < 2; q++) out.push(q * m);
+const fns = [];
+for (const x of [1, 2, 3]) fns.push(() => x);
+out.push(fns.map((f) => f()));
+console.log(JSON.stringify(out));
+""",
+}
+
+
+def _run(code: str, tmp_path: Path, name: str) -> str:
+    script = tmp_path / name
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [str(NODE), str(script)], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, f"{name}: {done.stderr}\n{code}"
+    return done.stdout
+
+
+@needs_node
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_minified_program_prints_what_the_source_prints(name: str, tmp_path: Path) -> None:
+    source = PROGRAMS[name]
+    small = minify(source)
+    assert len(small) < len(source)
+    assert _run(small, tmp_path, "small.js") == _run(source, tmp_path, "source.js")
+
+
+def test_declared_names_are_shortened_and_kept_ones_stay() -> None:
+    small = minify(PROGRAMS["scopes"], keep=frozenset({"outer"}))
+    assert "function outer(" in small
+    assert "status" not in small and "count" not in small and "other" not in small
+    assert ".message" in small  # property names are never renamed
+
+
+def test_a_name_also_used_as_a_global_is_never_renamed() -> None:
+    small = minify(PROGRAMS["globals"])
+    assert "typeof escape" in small and "escape+1" in small
+    assert "typeof name" not in small  # this `name` is the program's own const
+
+
+def test_shorthand_properties_keep_their_keys() -> None:
+    small = minify("function f(alpha) { return {alpha}; }\n")
+    assert re.search(r"\{alpha:(\w+)\}", small)
+
+
+def test_const_that_is_assigned_stays_const() -> None:
+    small = minify("const a = 1; const b = 2; b = 3; console.log(a, b);\n")
+    assert small.startswith("let ") and "const " in small
+
+
+def test_line_break_after_return_stays() -> None:
+    assert "return\n" in minify("function f() {\n  return\n  1\n}\nf();\n")
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["var x = 1;", "const {a} = o;", "class A {}", "with (o) {}", "eval('1');"],
+)
+def test_unsupported_source_is_refused_not_guessed(source: str) -> None:
+    with pytest.raises(ValueError):
+        minify(source)
+
+
+@pytest.mark.parametrize("bad", ["const s = 'open;", "/* never", "const r = /open;", "`open"])
+def test_unterminated_literals_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="unterminated"):
+        tokenize(bad)
+
+
+def test_engine_and_snippet_minify_with_their_entry_points() -> None:
+    source = jsassets.load("engine.js") + "\n" + jsassets.load("snippet.js")
+    small = minify(source, keep=frozenset({"colabWatchdogStart", "colabWatchdogTick"}))
+    assert "function colabWatchdogStart(" in small and "function colabWatchdogTick(" in small
+    declared = set(re.findall(r"^function (cw\w+)\(", source, re.M))
+    assert declared and not {n for n in declared if re.search(rf"\b{n}\b", small)}
+    assert len(small) < 0.5 * len(source)
