@@ -62,6 +62,10 @@
  *
  * The file is evaluated inside a function scope (WebDriver's execute_script body, or the
  * console snippet's wrapper), so its helper functions do not leak into the page.
+ *
+ * Code between the comments "not in the snippet {" and "} not in the snippet" serves only
+ * actuator "browser" and closePanels, which the console snippet never uses (actuator "page",
+ * closePanels false): the snippet is built without it (watchdog/core/jsmin.py).
  */
 
 const CW_DEFAULT_DEPTH = 8;
@@ -75,7 +79,9 @@ const CW_LABELS = {
   reconnect: /\breconnect\b|volver a conectar|reconectar|yeniden bağlan|переподключить/i,
   connect: /\bconnect\b|\bconectar\b|bağlan|подключить/i,
   /* A panel's close button: the whole label is one of these words. */
+  /* not in the snippet { */
   dismiss: /^\s*(close|done|dismiss|cerrar|fechar|kapat|закрыть|✕|×)\s*$/i,
+  /* } not in the snippet */
   /* Never clicked, whatever found it (en, es, pt, tr, ru). */
   destructive: /terminate|delete|disconnect(?!ed)|\bend\b|\bstop|\bkill\b|\bremove\b|\breset\b|terminar|eliminar|borrar|desconectar|detener|finalizar|encerrar|excluir|\bparar\b|sonlandır|(^|\s)sil(\s|$)|bağlantıyı kes|durdur|завершить|удалить|отключить|остановить|прервать|сбросить/i,
 };
@@ -99,7 +105,9 @@ const CW_SELECTORS = {
   confirm: "[slot=primaryAction], #ok, [dialog-confirm]",
   /* Close controls known by structure, tried after the labels, in this order. Never `#cancel`
    * or a secondary action: in the sessions dialog that is "Terminate other sessions". */
+  /* not in the snippet { */
   dismiss: [".dismiss", "[dialog-dismiss]", "#close", ".close-button", "[aria-label=Close]"],
+  /* } not in the snippet */
   busyTrue: ".cell.running, .cell-execution.running, .cell-execution.pending",
   busyPresent: "colab-status-bar, colab-execution-status, colab-run-button",
   /* Notebook content (cells and their outputs): its text is the user's, never the page's. */
@@ -117,7 +125,9 @@ const CW_SIGN_IN = {
 const CW_ESTIMATE = /may last up to\s+(?:(\d+(?:\.\d+)?)\s*hours?)?(?:\s*,?\s*(?:and\s+)?)(?:(\d+)\s*min(?:ute)?s?)?/i;
 
 /* Actuator "browser": what this tick would do, instead of doing it (see the contract). */
+/* not in the snippet { */
 let cwPlan = null;
+/* } not in the snippet */
 
 function colabWatchdogTick(options) {
   const status = {
@@ -125,14 +135,18 @@ function colabWatchdogTick(options) {
     probe: "none", remaining_estimate_s: null, busy_for_s: null, resources: null,
     backend: null, notice: null, error: null, signed_out: false,
   };
+  /* not in the snippet { */
   cwPlan = options && options.actuator === "browser" ? {activity: null, clicks: []} : null;
+  /* } not in the snippet */
   try {
     cwRunTick(cwContext(options || {}), status);
   } catch (err) {
     status.error = String((err && err.message) || err);
   }
+  /* not in the snippet { */
   if (cwPlan) status.plan = cwPlan;
   cwPlan = null;
+  /* } not in the snippet */
   return status;
 }
 
@@ -464,7 +478,10 @@ function cwClosePanels(ctx) {
   let left = false;
   for (const panel of cwQueryAll(ctx.roots, CW_SELECTORS.panels).filter(cwIsOpen)) {
     const name = panel.id ? "#" + panel.id : panel.tagName.toLowerCase();
-    const close = ctx.closePanels ? cwCloseButton(ctx, panel) : null;
+    let close = null;
+    /* not in the snippet { */
+    if (ctx.closePanels) close = cwCloseButton(ctx, panel);
+    /* } not in the snippet */
     if (close && cwClick(close)) {
       ctx.notes.push("closed " + name);
       continue;
@@ -507,10 +524,12 @@ function cwDestructive(el) {
 function cwClick(el) {
   const inner = cwQueryAll(cwCollectRoots(el, 4), "button").filter((b) => b !== el)[0];
   if (cwDestructive(el) || (inner && cwDestructive(inner))) return false;
+  /* not in the snippet { */
   if (cwPlan) {
     cwPlan.clicks.push(cwClickPlan(inner || el, el));
     return true;
   }
+  /* } not in the snippet */
   (inner || el).click();
   return true;
 }
@@ -544,10 +563,12 @@ function cwNeutralPoint() {
 /* Input the idle timer counts, on a neutral target; pointer events only when no dialog is up
  * (an outside press can dismiss an overlay). */
 function cwProduceActivity(keyboardOnly) {
+  /* not in the snippet { */
   if (cwPlan) {
     cwPlan.activity = {pointer: !keyboardOnly, neutral: keyboardOnly ? null : cwNeutralPoint()};
     return;
   }
+  /* } not in the snippet */
   const target = document.body || document.documentElement;
   const key = {key: "Shift", code: "ShiftLeft", keyCode: 16, bubbles: true, cancelable: true, composed: true};
   target.dispatchEvent(new KeyboardEvent("keydown", key));

@@ -109,6 +109,18 @@ for (const x of [1, 2, 3]) fns.push(() => x);
 out.push(fns.map((f) => f()));
 console.log(JSON.stringify(out));
 """,
+    "declarations": r"""
+"use strict";
+let a = 1;
+let [b, c] = [a, 2];
+let d = b + c;
+const e = () => d + a;
+let f = e(); let g = {f: f};
+const h = `${f}`; let i
+let j = 5
+function k(x) { let y = x; let z = y * 2; return [y, z]; }
+console.log(JSON.stringify([a, b, c, d, e(), f, g, h, i, j, k(3)]));
+""",
 }
 
 
@@ -145,7 +157,7 @@ def test_a_name_also_used_as_a_global_is_never_renamed() -> None:
 
 
 def test_shorthand_properties_keep_their_keys() -> None:
-    small = minify("function f(alpha) { return {alpha}; }\n")
+    small = minify("function f(alpha) { return {alpha}; }\nconsole.log(f(1));\n")
     assert re.search(r"\{alpha:(\w+)\}", small)
 
 
@@ -180,3 +192,56 @@ def test_engine_and_snippet_minify_with_their_entry_points() -> None:
     declared = set(re.findall(r"^function (cw\w+)\(", source, re.M))
     assert declared and not {n for n in declared if re.search(rf"\b{n}\b", small)}
     assert len(small) < 0.5 * len(source)
+
+
+SECTIONED = """
+"use strict";
+/* not in the demo { */
+let plan = null;
+/* } not in the demo */
+function planFor(x) { return {x: x}; }
+function act(x) {
+  /* not in the demo { */
+  if (plan) { plan.push(planFor(x)); return "planned"; }
+  /* } not in the demo */
+  return "did " + x;
+}
+function unused() { return unusedToo(); }
+function unusedToo() { return 1; }
+console.log(act(1));
+"""
+
+
+def test_an_omitted_section_goes_with_the_functions_only_it_called() -> None:
+    kept = minify(SECTIONED)
+    assert "{x:" in kept and "'planned'" in kept
+    small = minify(SECTIONED, omit=frozenset({"demo"}))
+    assert "{x:" not in small and "planned" not in small and "null" not in small
+    assert "'did '" in small
+    assert len(re.findall(r"\bfunction\b", small)) == 1  # unused and unusedToo go too
+
+
+@needs_node
+def test_omitting_a_section_the_program_never_runs_keeps_what_it_prints(tmp_path: Path) -> None:
+    small = minify(SECTIONED, omit=frozenset({"demo"}))
+    assert _run(small, tmp_path, "small.js") == _run(SECTIONED, tmp_path, "source.js")
+
+
+def test_a_name_used_after_its_declaration_was_omitted_is_refused() -> None:
+    source = "/* not in the demo { */\nconst a = 1;\n/* } not in the demo */\nconsole.log(a);\n"
+    assert "console.log" in minify(source)
+    with pytest.raises(ValueError, match=r"omitted sections.*'a'"):
+        minify(source, omit=frozenset({"demo"}))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/* not in the demo { */ let a = 1;",
+        "/* not in the demo { */ /* not in the demo { */ 1; /* } not in the demo */",
+        "/* } not in the demo { */",
+    ],
+)
+def test_unbalanced_section_marks_are_refused(source: str) -> None:
+    with pytest.raises(ValueError):
+        minify(source, omit=frozenset({"demo"}))

@@ -56,6 +56,8 @@ _NUMBER = re.compile(
     r"(?:0[xXbBoO][\da-fA-F_]+|\d[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)n?"
 )
 _SPACE = " \t\r\ufeff\u00a0"
+# `/* not in the snippet { */` ... `/* } not in the snippet */`: a section `minify` can omit.
+_MARK = re.compile(r"/\* (\} )?not in the ([\w-]+)( \{)? \*/")
 # A line break before these never ends a statement: the code goes on.
 _GOES_ON = _words(
     ") ] } . ?. ? : , ; => && || ?? * ** % == === != !== < > <= >= << >> >>> & | ^ = "
@@ -84,11 +86,24 @@ class Tok:
     prop: bool = False  # a property name: never renamed
 
 
-def minify(source: str, keep: frozenset[str] = frozenset()) -> str:
+def minify(
+    source: str, keep: frozenset[str] = frozenset(), omit: frozenset[str] = frozenset()
+) -> str:
     """`source` smaller, same behaviour; ends in a line break. Raises ValueError on source
-    it does not understand (unterminated literals, constructs outside the supported subset)."""
-    toks = tokenize(source)
-    code = [t for t in toks if t.kind != "nl"]
+    it does not understand (unterminated literals, constructs outside the supported subset).
+
+    `omit` names marked sections to leave out: code between `/* not in the NAME { */` and
+    `/* } not in the NAME */`. A name whose only declaration was left out must not be used
+    outside the section (ValueError). Functions declared and then not called (any more) go.
+    """
+    full = tokenize(source)
+    toks = _omit(full, omit)
+    if len(toks) != len(full):
+        lost = _Scopes(_code(toks)).free() - _Scopes(_code(full)).free()
+        if lost:
+            raise ValueError(f"used outside the omitted sections {sorted(omit)}: {sorted(lost)}")
+    toks = _drop_unused_functions(toks, keep)
+    code = _code(toks)
     _Scopes(code).rename(keep)
     _const_to_let(code)
     for i, tok in enumerate(code):
@@ -98,7 +113,101 @@ def minify(source: str, keep: frozenset[str] = frozenset()) -> str:
             after = code[i + 1] if i + 1 < len(code) else None
             if after is None or (after.kind != "tpl" and after.text not in _BINDS_TIGHTER):
                 tok.text = _BOOLEANS[tok.text]
-    return _emit(toks)
+    gone = _merge_lets(code)
+    return _emit([t for t in toks if id(t) not in gone])
+
+
+def _merge_lets(code: list[Tok]) -> set[int]:
+    """`let a=1;let b=2;` -> `let a=1,b=2;`: turns each such `;` into `,` and returns the ids
+    of the `let` tokens that go."""
+    gone: set[int] = set()
+    i = 0
+    while i < len(code):
+        tok = code[i]
+        start = i == 0 or code[i - 1].text in (";", "{", "}") or id(tok) in gone
+        if not (tok.kind == "name" and tok.text == "let" and start):
+            i += 1
+            continue
+        end = _statement_end(code, i + 1)
+        after = code[end + 1] if end is not None and end + 1 < len(code) else None
+        if end is None or after is None or after.kind != "name" or after.text != "let":
+            i += 1
+            continue
+        code[end].text = ","
+        gone.add(id(after))
+        i = end + 1
+    return gone
+
+
+def _statement_end(code: list[Tok], i: int) -> int | None:
+    """Index of the `;` ending the statement that goes on at `i`, or None (no `;` there)."""
+    depth = 0
+    for j in range(i, len(code)):
+        tok = code[j]
+        opens = (tok.kind == "punct" and tok.text in "([{") or (
+            tok.kind == "tpl" and tok.text.endswith("${") and not tok.text.startswith("}")
+        )
+        closes = (tok.kind == "punct" and tok.text in ")]}") or (
+            tok.kind == "tpl" and tok.text.startswith("}") and not tok.text.endswith("${")
+        )
+        if opens:
+            depth += 1
+        elif closes:
+            if depth == 0:
+                return None
+            depth -= 1
+        elif depth == 0 and tok.kind == "punct" and tok.text == ";":
+            return j
+    return None
+
+
+def _code(toks: list[Tok]) -> list[Tok]:
+    return [t for t in toks if t.kind not in ("nl", "mark")]
+
+
+def _omit(toks: list[Tok], omit: frozenset[str]) -> list[Tok]:
+    """The tokens without the sections named in `omit`, and without any section marks."""
+    out: list[Tok] = []
+    inside: str | None = None
+    for tok in toks:
+        if tok.kind != "mark":
+            if inside is None and not (tok.kind == "nl" and out and out[-1].kind == "nl"):
+                out.append(tok)
+            continue
+        edge, name = tok.text.split(":", 1)
+        if edge == "begin" and inside is None and name in omit:
+            inside = name
+        elif edge == "end" and inside == name:
+            inside = None
+        elif inside is not None:
+            raise ValueError(f"section marks overlap: {name} inside {inside}")
+    if inside is not None:
+        raise ValueError(f"section {inside} is never closed")
+    return out
+
+
+def _drop_unused_functions(toks: list[Tok], keep: frozenset[str]) -> list[Tok]:
+    """Without the function declarations nothing refers to, until none is left."""
+    while True:
+        code = _code(toks)
+        scopes = _Scopes(code)
+        spans = scopes.function_declarations()
+        declared = Counter(code[at + 1].text for at, _ in spans)
+        used: Counter[str] = Counter()
+        for at, end in spans:
+            name = code[at + 1].text
+            inside = {i for i, t in enumerate(code[at : end + 1], at) if t.text == name}
+            for i, tok in enumerate(code):
+                if tok.kind == "name" and tok.text == name and i not in inside:
+                    used[name] += not (scopes.is_prop(i) or scopes.is_key(i))
+        gone: set[int] = set()
+        for at, end in spans:
+            name = code[at + 1].text
+            if declared[name] == 1 and not used[name] and name not in keep:
+                gone.update(id(t) for t in code[at : end + 1])
+        if not gone:
+            return toks
+        toks = [t for t in toks if id(t) not in gone]
 
 
 # ----------------------------------------------------------------------------- tokens
@@ -145,6 +254,12 @@ def _comment(src: str, i: int, out: list[Tok]) -> int:
     end = src.find("*/", i + 2)
     if end < 0:
         raise ValueError("unterminated block comment")
+    mark = _MARK.fullmatch(src, i, end + 2)
+    if mark:
+        edge = "end" if mark.group(1) else "begin"
+        if bool(mark.group(1)) == bool(mark.group(3)):
+            raise ValueError(f"malformed section mark: {src[i : end + 2]}")
+        out.append(Tok("mark", f"{edge}:{mark.group(2)}"))
     if "\n" in src[i:end] and out and out[-1].kind != "nl":
         out.append(Tok("nl", "\n"))
     return end + 2
@@ -408,7 +523,29 @@ class _Scopes:
 
     # -- renaming
 
-    def rename(self, keep: frozenset[str]) -> None:
+    def free(self) -> set[str]:
+        """The names used somewhere no declaration of theirs reaches (globals)."""
+        return self._uses()[0]
+
+    def function_declarations(self) -> list[tuple[int, int]]:
+        """(index of `function`, index of its body's `}`) of each function statement."""
+        code, spans = self.code, []
+        for i, tok in enumerate(code[:-2]):
+            if tok.kind != "name" or tok.text != "function" or code[i + 1].kind != "name":
+                continue
+            if i == 0 or code[i - 1].text in (";", "{", "}"):
+                params = i + 2
+                spans.append((i, self.match[self.match[params] + 1]))
+        return spans
+
+    def is_prop(self, i: int) -> bool:
+        return self._is_prop(i)
+
+    def is_key(self, i: int) -> bool:
+        return self._is_key(i)
+
+    def _uses(self) -> tuple[set[str], Counter[str]]:
+        """Free names, and how often each name is used; marks property names and shorthands."""
         code = self.code
         holders = self._holders()
         innermost = self._innermost()
@@ -426,6 +563,12 @@ class _Scopes:
             uses[tok.text] += 1
             if tok.text not in declared or not self._resolves(tok.text, innermost[i], holders):
                 free.add(tok.text)
+        return free, uses
+
+    def rename(self, keep: frozenset[str]) -> None:
+        code = self.code
+        declared = {name for _, name in self.decls}
+        free, uses = self._uses()
         renamed = sorted(declared - free - keep, key=lambda n: (-uses[n], n))
         taken = free | keep | KEYWORDS
         names = (n for n in _short_names() if n not in taken)

@@ -73,6 +73,8 @@ def config_json(options: SnippetOptions) -> str:
 
 # Names kept as they are in the output: the entry points, found by name in the output.
 KEPT_NAMES = frozenset({"colabWatchdogStart", "colabWatchdogTick"})
+# Sections of js/engine.js the snippet never runs (see its header).
+OMITTED = frozenset({"snippet"})
 # Stands for the config while the code is minified; a free name, so never renamed.
 _CONFIG_SLOT = "CW_CONFIG_JSON"
 
@@ -86,7 +88,7 @@ def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
         f"colabWatchdogStart({_CONFIG_SLOT});\n"
         "})();\n"
     )
-    code = minify(source, keep=KEPT_NAMES | {_CONFIG_SLOT})
+    code = minify(source, keep=KEPT_NAMES | {_CONFIG_SLOT}, omit=OMITTED)
     call = f"colabWatchdogStart({_CONFIG_SLOT})"
     if code.count(call) != 1 or code.count(_CONFIG_SLOT) != 1:
         raise ValueError(f"{_CONFIG_SLOT} must appear once in the snippet sources")
