@@ -193,17 +193,16 @@ def _drop_unused_functions(toks: list[Tok], keep: frozenset[str]) -> list[Tok]:
         scopes = _Scopes(code)
         spans = scopes.function_declarations()
         declared = Counter(code[at + 1].text for at, _ in spans)
-        used: Counter[str] = Counter()
-        for at, end in spans:
-            name = code[at + 1].text
-            inside = {i for i, t in enumerate(code[at : end + 1], at) if t.text == name}
-            for i, tok in enumerate(code):
-                if tok.kind == "name" and tok.text == name and i not in inside:
-                    used[name] += not (scopes.is_prop(i) or scopes.is_key(i))
+        where: dict[str, list[int]] = {}
+        for i, tok in enumerate(code):
+            named = tok.kind == "name" and tok.text in declared
+            if named and not (scopes.is_prop(i) or scopes.is_key(i)):
+                where.setdefault(tok.text, []).append(i)
         gone: set[int] = set()
         for at, end in spans:
             name = code[at + 1].text
-            if declared[name] == 1 and not used[name] and name not in keep:
+            used = any(not at <= i <= end for i in where.get(name, ()))
+            if declared[name] == 1 and not used and name not in keep:
                 gone.update(id(t) for t in code[at : end + 1])
         if not gone:
             return toks

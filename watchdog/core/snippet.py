@@ -13,6 +13,7 @@ as a JSON literal: values are never spliced into source text.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -80,6 +81,15 @@ _CONFIG_SLOT = "CW_CONFIG_JSON"
 
 
 def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
+    code = _minified(engine_src, snippet_src)
+    call = f"colabWatchdogStart({_CONFIG_SLOT})"
+    return code.replace(call, f"colabWatchdogStart({config_json(options)})")
+
+
+@functools.lru_cache(maxsize=4)
+def _minified(engine_src: str, snippet_src: str) -> str:
+    """The two sources in one function scope, minified, calling the start function with
+    the config slot (the same for every option, so it is made once)."""
     source = (
         "(function () {\n"
         '"use strict";\n'
@@ -92,7 +102,7 @@ def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
     call = f"colabWatchdogStart({_CONFIG_SLOT})"
     if code.count(call) != 1 or code.count(_CONFIG_SLOT) != 1:
         raise ValueError(f"{_CONFIG_SLOT} must appear once in the snippet sources")
-    return code.replace(call, f"colabWatchdogStart({config_json(options)})")
+    return code
 
 
 def render_console(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
