@@ -554,11 +554,10 @@ class _Scopes:
         for i, tok in enumerate(code):
             if tok.kind != "name" or tok.text in KEYWORDS:
                 continue
-            if self._is_prop(i) or self._is_key(i):
-                tok.prop = True
+            tok.prop = self._is_prop(i) or self._is_key(i)
+            tok.shorthand = not tok.prop and self._is_shorthand(i)
+            if tok.prop:
                 continue
-            if self._is_shorthand(i):
-                tok.shorthand = True
             uses[tok.text] += 1
             if tok.text not in declared or not self._resolves(tok.text, innermost[i], holders):
                 free.add(tok.text)
