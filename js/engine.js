@@ -65,7 +65,7 @@
  *
  * Code between the comments "not in the snippet {" and "} not in the snippet" serves only
  * actuator "browser" and closePanels, which the console snippet never uses (actuator "page",
- * closePanels false): the snippet is built without it (watchdog/core/jsmin.py).
+ * closePanels false): the snippet is built without it (watchdog/core/jsmin/).
  */
 
 const CW_DEFAULT_DEPTH = 8;

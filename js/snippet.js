@@ -23,8 +23,17 @@
  * banner (div#colab-watchdog-banner), a console warning, and a Notification when permitted.
  * The same way it announces the work: "finished" when a cell that ran at least finishedAfter
  * seconds has stopped (with how long it ran), "crashed" when the page shows a crash message.
- * Needs colabWatchdogTick (js/engine.js) in the same scope. No network calls.
+ * No network calls.
+ *
+ * The file is a template (watchdog/core/jstemplate.py) for watchdog/core/snippet.py: the
+ * engine (js/engine.js) goes in at the ENGINE marker, in the same function scope, so only
+ * window.colabWatchdog reaches the page; CONFIG is the config, a JSON literal. The result
+ * is minified before it is printed.
  */
+(function () {
+"use strict";
+
+/*@ENGINE@*/
 
 const CW_BANNER_ID = "colab-watchdog-banner";
 const CW_TAG = "[colab-watchdog]";
@@ -185,3 +194,6 @@ function cwFormatRemaining(seconds) {
   if (m > 0) return m + "m " + String(s % 60).padStart(2, "0") + "s";
   return s + "s";
 }
+
+colabWatchdogStart(/*@CONFIG@*/);
+})();

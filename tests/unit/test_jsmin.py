@@ -15,6 +15,7 @@ import pytest
 
 from watchdog import jsassets
 from watchdog.core.jsmin import minify, tokenize
+from watchdog.core.jstemplate import fill
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -186,7 +187,8 @@ def test_unterminated_literals_are_refused(bad: str) -> None:
 
 
 def test_engine_and_snippet_minify_with_their_entry_points() -> None:
-    source = jsassets.load("engine.js") + "\n" + jsassets.load("snippet.js")
+    engine, template = jsassets.load("engine.js"), jsassets.load("snippet.js")
+    source = fill(template, ENGINE=engine, CONFIG="{}")
     small = minify(source, keep=frozenset({"colabWatchdogStart", "colabWatchdogTick"}))
     assert "function colabWatchdogStart(" in small and "function colabWatchdogTick(" in small
     declared = set(re.findall(r"^function (cw\w+)\(", source, re.M))

@@ -5,10 +5,10 @@
     render_console(engine_src, snippet_src, options)      -> JavaScript to paste into DevTools
     render_bookmarklet(engine_src, snippet_src, options)  -> "javascript:..." URL
 
-Both wrap js/engine.js and js/snippet.js in one function scope, minified (`minify`: no
-comments or needless spaces, short local names; the source files keep theirs), so nothing but
-`window.colabWatchdog` reaches the page, and call `colabWatchdogStart(config)` with the options
-as a JSON literal: values are never spliced into source text.
+Both put js/engine.js into the function scope of js/snippet.js (a template), minified
+(`minify`: no comments or needless spaces, short local names; the source files keep theirs),
+so nothing but `window.colabWatchdog` reaches the page, and call `colabWatchdogStart(config)`
+with the options as a JSON literal: values are never spliced into source text.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from watchdog import __version__
 from watchdog.core.jsmin import minify
+from watchdog.core.jstemplate import fill
 
 # Characters a URL may hold as they are (RFC 3986), left unencoded in the bookmarklet.
 BOOKMARKLET_SAFE = "!$&'()*+,-./:;=?@[]_~"
@@ -88,16 +89,9 @@ def _wrap(engine_src: str, snippet_src: str, options: SnippetOptions) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _minified(engine_src: str, snippet_src: str) -> str:
-    """The two sources in one function scope, minified, calling the start function with
-    the config slot (the same for every option, so it is made once)."""
-    source = (
-        "(function () {\n"
-        '"use strict";\n'
-        f"{engine_src.strip()}\n"
-        f"{snippet_src.strip()}\n"
-        f"colabWatchdogStart({_CONFIG_SLOT});\n"
-        "})();\n"
-    )
+    """The engine in the snippet's template, minified, calling the start function with the
+    config slot (the same for every option, so it is made once)."""
+    source = fill(snippet_src, ENGINE=engine_src.strip(), CONFIG=_CONFIG_SLOT)
     code = minify(source, keep=KEPT_NAMES | {_CONFIG_SLOT}, omit=OMITTED)
     call = f"colabWatchdogStart({_CONFIG_SLOT})"
     if code.count(call) != 1 or code.count(_CONFIG_SLOT) != 1:
