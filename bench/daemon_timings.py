@@ -16,7 +16,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,14 +24,16 @@ from loguru import logger
 
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
+from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.core.model import TickResult
 from watchdog.daemon.loop import Daemon, DaemonConfig
+from watchdog.daemon.ports import Listener
 from watchdog.sim import SimServer
 
 OPTIONS = {"reconnect": False, "selectors": None, "maxDepth": 8}
 
 
-class FirstTicks:
+class FirstTicks(Listener):
     def __init__(self) -> None:
         self.ok: list[float] = []
         self.event = threading.Event()
@@ -41,19 +42,6 @@ class FirstTicks:
         if result.ok:
             self.ok.append(time.monotonic())
             self.event.set()
-
-    # the rest of the TickListener port: nothing to time there
-    def on_start(self) -> None:
-        pass
-
-    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
-        pass
-
-    def on_sweep(self, at: datetime) -> None:
-        pass
-
-    def on_stop(self) -> None:
-        pass
 
 
 def browser(tmp: str) -> SeleniumBrowser:
@@ -69,6 +57,7 @@ def start_to_first_tick(sim: SimServer, tmp: str) -> float:
         [(browser(tmp), [sim.page_url("b", era=2025, idle=60)])],
         DaemonConfig(interval=60, options=OPTIONS),
         clock=SystemClock(),
+        scheduler=ScheduleScheduler(),
         listeners=[listener],
         stop_event=stop,
     )
@@ -113,6 +102,7 @@ def recovery(sim: SimServer, tmp: str, victim: int, interval: float = 1.0) -> fl
         [(b, [sim.page_url("r", era=2025, idle=60)])],
         DaemonConfig(interval=interval, options=OPTIONS),
         clock=SystemClock(),
+        scheduler=ScheduleScheduler(),
         listeners=[listener],
         stop_event=stop,
     )

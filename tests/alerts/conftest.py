@@ -5,37 +5,15 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from tests.fakes import FakeClock
 from watchdog.core.model import EngineStatus, TickResult
 
 URL = "https://colab.research.google.com/drive/1abc"
-T0 = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A Clock (ports.Clock) that moves only when a test calls `advance` or `set`."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self._now = start
-        self._mono = 1000.0
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> datetime:
-        self._now += timedelta(seconds=seconds)
-        self._mono += max(0.0, seconds)
-        return self._now
-
-    def set(self, at: datetime) -> None:
-        self._now = at
 
 
 def status(**overrides: Any) -> EngineStatus:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from bench.webhook import Receiver
-from tests.alerts.conftest import URL, FakeClock, tick
+from tests.alerts.conftest import URL, tick
 from tests.alerts.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
+from tests.fakes import FakeClock
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.main import main
 from watchdog.daemon.monitor import Monitor

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from tests.alerts.conftest import T0, URL, FakeClock, failed_tick, tick
+from tests.alerts.conftest import URL, failed_tick, tick
+from tests.fakes import T0, FakeClock
 from watchdog.core.alerts import (
     AlertEvent,
     NotebookState,

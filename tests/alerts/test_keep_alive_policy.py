@@ -26,6 +26,7 @@ from tests.helpers import wait_until
 from watchdog.adapters.browser import SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
 from watchdog.adapters.notify import AppriseNotifier
+from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.session import Limits
 from watchdog.core.work import WorkRules, released_text
@@ -53,6 +54,7 @@ class PolicyRun:
                 interval=INTERVAL, options=OPTIONS, max_backoff=4 * INTERVAL, idle_timeout=6.0
             ),
             clock=SystemClock(),
+            scheduler=ScheduleScheduler(),
             listeners=[monitor, self.listener],
             stop_event=self.stop_event,
         )

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.webhook import Receiver
-from tests.alerts.conftest import T0, URL, FakeClock, failed_tick, poll, tick
+from tests.alerts.conftest import URL, failed_tick, poll, tick
+from tests.fakes import T0, FakeClock
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.session import Limits
 from watchdog.daemon.monitor import Monitor

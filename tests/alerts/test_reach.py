@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from tests.alerts.conftest import URL, FakeClock, failed_tick, tick
+from tests.alerts.conftest import URL, failed_tick, tick
+from tests.fakes import FakeClock
 from watchdog.core.alert_text import render
 from watchdog.core.alerts import NotebookState, observe_browser_lost, observe_tick, resume
 from watchdog.core.model import TickResult

@@ -6,7 +6,8 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from tests.alerts.conftest import T0, URL
+from tests.alerts.conftest import URL
+from tests.fakes import T0
 from watchdog.core.alert_text import KIND_WORDS, render
 from watchdog.core.alerts import AlertEvent
 

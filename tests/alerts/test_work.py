@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.alerts.conftest import T0, tick
+from tests.alerts.conftest import tick
+from tests.fakes import T0
 from watchdog.core.alert_text import render
 from watchdog.core.alerts import NotebookState, observe_tick
 from watchdog.core.session import Limits
@@ -204,7 +205,7 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
     from dataclasses import replace
 
     from tests.daemon.fakes import CONNECTED, FakeBrowser
-    from tests.daemon.fakes import FakeClock as LoopClock
+    from tests.fakes import FakeClock
     from watchdog.adapters.statefile import JsonStateStore
     from watchdog.core.model import Dialog
     from watchdog.daemon.loop import Daemon, DaemonConfig
@@ -215,7 +216,7 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
             sent.append(title)
 
     sent: list[str] = []
-    clock = LoopClock()
+    clock = FakeClock()
     url = "https://colab.research.google.com/drive/1abc"
     monitor = Monitor(
         store=JsonStateStore(tmp_path / "state.json"),
@@ -264,8 +265,8 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
 
 
 def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -> None:
-    from tests.alerts.conftest import FakeClock
     from tests.alerts.test_monitor import RecordingNotifier
+    from tests.fakes import FakeClock
     from watchdog.adapters.statefile import JsonStateStore
     from watchdog.cli.main import main
     from watchdog.daemon.monitor import Monitor

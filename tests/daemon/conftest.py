@@ -21,6 +21,7 @@ from tests.daemon.fakes import RecordingListener
 from tests.helpers import CHROME_FLAGS, chrome_paths, wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
+from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.daemon.loop import Daemon, DaemonConfig
 
 ENGINE_OPTIONS = {"reconnect": False, "selectors": None, "maxDepth": 8}
@@ -84,6 +85,7 @@ class DaemonThread:
             [(browser, urls)],
             DaemonConfig(interval=interval, options=ENGINE_OPTIONS, max_backoff=4 * interval),
             clock=SystemClock(),
+            scheduler=ScheduleScheduler(),
             listeners=[self.listener],
             stop_event=self.stop_event,
         )

@@ -1,12 +1,13 @@
-"""Fakes for the daemon's ports: FakeClock, FakeBrowser, RecordingListener."""
+"""Fakes for the daemon's ports: FakeBrowser, RecordingListener (the clock: tests.fakes)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from watchdog.core.model import EngineStatus, TickResult
+from watchdog.daemon.ports import Listener
 from watchdog.errors import BrowserLost, BrowserUnavailable
 
 CONNECTED = EngineStatus(
@@ -19,23 +20,6 @@ CONNECTED = EngineStatus(
     remaining_estimate_s=None,
     error=None,
 )
-
-
-class FakeClock:
-    """A clock advanced by hand (cachetools' Timer.tick style)."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-        self.start = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.t - 1000.0)
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
 
 
 class FakeBrowser:
@@ -93,7 +77,7 @@ class FakeBrowser:
         return sum(1 for k, u in self.calls if k == kind and (not url or u == url))
 
 
-class RecordingListener:
+class RecordingListener(Listener):
     def __init__(self) -> None:
         self.events: list[tuple[str, Any]] = []
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.daemon.fakes import CONNECTED, FakeBrowser, FakeClock, RecordingListener
+from tests.daemon.fakes import CONNECTED, FakeBrowser, RecordingListener
+from tests.fakes import FakeClock
 from watchdog.core.activity import RUNGS, idle_disconnect, rung_name, step_up
 from watchdog.core.alerts import NotebookState, observe_tick
 from watchdog.core.model import Dialog, TickResult

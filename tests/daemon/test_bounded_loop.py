@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 
-from tests.daemon.fakes import FakeBrowser, FakeClock, RecordingListener
+from tests.daemon.fakes import FakeBrowser, RecordingListener
+from tests.fakes import FakeClock, FakeScheduler
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.sessions import CROWDED_SESSION, crowding_advice, split_notebooks
 from watchdog.errors import PageHung
@@ -22,6 +23,7 @@ def make(
         [(browser, urls)],
         DaemonConfig(interval=10.0, max_backoff=80.0),
         clock=clock,
+        scheduler=FakeScheduler(clock),
         listeners=[listener],
         stop_event=stop,
     )

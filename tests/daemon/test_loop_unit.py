@@ -1,18 +1,19 @@
-"""The daemon loop with fake ports: backoff, isolation, recovery, listeners, stop latency."""
+"""The daemon loop with fake ports: backoff, isolation, recovery, listeners (the paced
+run itself: tests/unit/test_daemon_run.py)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import replace
-from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 
-from tests.daemon.fakes import CONNECTED, FakeBrowser, FakeClock, RecordingListener
+from tests.daemon.fakes import CONNECTED, FakeBrowser, RecordingListener
+from tests.fakes import FakeClock
 from watchdog.core.backoff import backoff_delay, is_due, next_attempt
+from watchdog.core.model import TickResult
 from watchdog.daemon.loop import Daemon, DaemonConfig
+from watchdog.daemon.ports import Listener
 from watchdog.daemon.sessions import split_notebooks
 from watchdog.errors import (
     BrowserLost,
@@ -203,8 +204,8 @@ def test_run_once_reports_notebooks_of_a_browser_that_never_started() -> None:
 
 
 def test_listener_that_raises_never_stops_the_loop() -> None:
-    class Broken:
-        def on_tick(self, result: object) -> None:
+    class Broken(Listener):
+        def on_tick(self, result: TickResult) -> None:
             raise RuntimeError("listener bug")
 
     browser, clock, recorder = FakeBrowser(), FakeClock(), RecordingListener()
@@ -226,25 +227,6 @@ def test_unexpected_exception_in_a_tick_is_a_failed_tick() -> None:
     assert listener.ticks[1].ok
 
 
-def test_a_sweep_that_raises_does_not_rerun_on_every_poll() -> None:
-    calls = []
-
-    class ExplodingClock(FakeClock):
-        def now(self):  # type: ignore[no-untyped-def]
-            calls.append(1)
-            raise RuntimeError("clock broke")
-
-    browser = FakeBrowser()
-    stop = threading.Event()
-    daemon = Daemon(
-        [(browser, [A])], DaemonConfig(interval=0.2), clock=ExplodingClock(), stop_event=stop
-    )
-    threading.Timer(1.0, stop.set).start()
-    daemon.run()  # must not raise, must end
-    # one sweep now, then about one per 0.2 s: a job re-run on every poll would be hundreds
-    assert 2 <= browser.count("tick") <= 12
-
-
 def test_run_multiple_sessions_each_get_their_own_browser() -> None:
     browsers = [FakeBrowser(), FakeBrowser()]
     clock = FakeClock()
@@ -257,30 +239,6 @@ def test_run_multiple_sessions_each_get_their_own_browser() -> None:
     daemon.sweep()
     assert browsers[1].count("tick", C) == 1  # the other session is untouched
     assert browsers[1].count("recover") == 0
-
-
-def test_stop_event_ends_run_within_two_seconds_and_closes() -> None:
-    browser, listener = FakeBrowser(), RecordingListener()
-    stop = threading.Event()
-    daemon = Daemon(
-        [(browser, [A])],
-        DaemonConfig(interval=60),
-        clock=FakeClock(),
-        listeners=[listener],
-        stop_event=stop,
-    )
-    thread = threading.Thread(target=daemon.run)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while browser.count("tick") == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert browser.count("tick") == 1  # first sweep at once, not after one interval
-    asked = time.monotonic()
-    stop.set()
-    thread.join(timeout=5)
-    assert not thread.is_alive()
-    assert time.monotonic() - asked < 2.0
-    assert listener.names()[-1] == "stop" and browser.calls[-1] == ("close", "")
 
 
 def test_run_once_returns_one_result_per_notebook_and_closes() -> None:
@@ -303,29 +261,6 @@ def test_at_most_one_immediate_recovery_per_sweep() -> None:
     clock.advance(10)
     daemon.sweep()
     assert browser.count("recover") == 2
-
-
-def test_a_wall_clock_step_realigns_the_sweep_job_to_monotonic_time() -> None:
-    """schedule keeps naive wall-clock times: a step back would park the next sweep an hour
-    away, a step forward would sweep early. The loop moves the job back in line."""
-    daemon, _, clock, _ = make([A], interval=10)
-    daemon.start()
-    daemon._paced_sweep()
-    daemon._schedule_sweeps()
-    assert not daemon._realign_schedule()  # in line: nothing to do
-    job = daemon._job
-    assert job is not None and job.next_run is not None
-    clock.advance(4)
-    job.next_run += timedelta(hours=1)  # as if the wall clock stepped back 1 h
-    assert daemon._realign_schedule()
-    idle = daemon._scheduler.idle_seconds
-    assert idle is not None and 4 <= idle <= 7  # 6 s left by monotonic time (+ test slack)
-    assert not daemon._realign_schedule()  # once per step, not on every poll
-    job.next_run -= timedelta(minutes=30)  # the wall clock jumped forward 30 min
-    assert daemon._realign_schedule()
-    idle = daemon._scheduler.idle_seconds
-    assert idle is not None and 4 <= idle <= 7
-    daemon.close()
 
 
 def test_unreachable_page_backs_off_that_notebook_and_never_recreates_the_browser() -> None:

@@ -27,7 +27,7 @@ from tests.helpers import wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.cli.compose import RunContext, build_daemon
 from watchdog.core.model import TickResult
-from watchdog.daemon.ports import Browser
+from watchdog.daemon.ports import Browser, Listener
 from watchdog.settings import Settings
 from watchdog.sim import SimServer
 
@@ -49,7 +49,7 @@ class Tick:
     result: TickResult
 
 
-class Recorder:
+class Recorder(Listener):
     """A TickListener recording every tick with the sweep it belongs to."""
 
     def __init__(self) -> None:
@@ -57,22 +57,13 @@ class Recorder:
         self.ticks: list[Tick] = []
         self.sweeps: list[float] = []
 
-    def on_start(self) -> None:
-        pass
-
     def on_tick(self, result: TickResult) -> None:
         with self.lock:
             self.ticks.append(Tick(time.monotonic(), len(self.sweeps), result))
 
-    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
-        pass
-
     def on_sweep(self, at: datetime) -> None:
         with self.lock:
             self.sweeps.append(time.monotonic())
-
-    def on_stop(self) -> None:
-        pass
 
     def of(self, url: str, after: float = 0.0) -> list[Tick]:
         with self.lock:

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from nb_fakes import FakeClock
+from nb_fakes import START_AT, FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START_AT)
 
 
 @pytest.fixture

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-START = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
+from datetime import UTC, datetime
 
+from tests.fakes import FakeClock
 
-class FakeClock:
-    """Epoch seconds that move only when a test calls `tick()`."""
+START = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC, in epoch seconds
+START_AT = datetime.fromtimestamp(START, UTC)
 
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float) -> None:
-        self.now += seconds
+__all__ = ["START", "START_AT", "FakeClock"]

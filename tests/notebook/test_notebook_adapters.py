@@ -52,7 +52,7 @@ def fit(callback: object, clock: FakeClock, epochs: int, batches: int) -> None:
     """A fake `model.fit`: one minute per batch, calling the hooks Keras calls."""
     for epoch in range(epochs):
         for batch in range(batches):
-            clock.tick(MINUTE)
+            clock.advance(MINUTE)
             callback.on_train_batch_end(batch, {"loss": 0.1})  # type: ignore[attr-defined]
         callback.on_epoch_end(epoch, {"loss": 0.1})  # type: ignore[attr-defined]
 
@@ -62,12 +62,12 @@ def test_keras_callback_subclasses_keras_when_importable(
 ) -> None:
     install_fake_keras(monkeypatch)
     saves: list[float] = []
-    callback = guard.keras_callback(lambda: saves.append(clock.now))
+    callback = guard.keras_callback(lambda: saves.append(clock()))
     assert isinstance(callback, FakeKerasCallback)
     assert callback.base_init_ran is True
     assert callback.guard is guard  # type: ignore[attr-defined]
     fit(callback, clock, epochs=4, batches=10)  # 40 minutes
-    start = clock.now - 40 * MINUTE
+    start = clock() - 40 * MINUTE
     # periodic at 10m and 20m; margin at 30m; periodic again at 40m
     assert [round((t - start) / MINUTE) for t in saves] == [10, 20, 30, 40]
     assert guard.margin_fired is True
@@ -91,7 +91,7 @@ def test_keras_callback_is_duck_typed_without_keras(
 ) -> None:
     hide_keras(monkeypatch)
     saves: list[float] = []
-    callback = guard.keras_callback(lambda: saves.append(clock.now))
+    callback = guard.keras_callback(lambda: saves.append(clock()))
     assert not isinstance(callback, FakeKerasCallback)
     callback.set_model("model")
     fit(callback, clock, epochs=2, batches=15)  # 30 minutes
@@ -106,7 +106,7 @@ def test_keras_epoch_end_alone_also_saves(
     saves: list[int] = []
     callback = guard.keras_callback(lambda: saves.append(1))
     for epoch in range(3):
-        clock.tick(15 * MINUTE)
+        clock.advance(15 * MINUTE)
         callback.on_epoch_end(epoch)
     assert len(saves) == 3
 
@@ -117,7 +117,7 @@ def test_torch_loop_tick(guard: CheckpointGuard, clock: FakeClock) -> None:
     tick = guard.torch_loop(lambda: checkpoints.append(state["step"]))
     saved_flags = []
     for step in range(1, 46):  # one step a minute for 45 minutes
-        clock.tick(MINUTE)
+        clock.advance(MINUTE)
         state["step"] = step
         saved_flags.append(tick())
     assert checkpoints == [10, 20, 30, 40]
@@ -128,7 +128,7 @@ def test_iterate_wraps_a_data_loader(guard: CheckpointGuard, clock: FakeClock) -
     seen: list[int] = []
     checkpoints: list[int] = []
     for batch in guard.iterate(range(25), lambda: checkpoints.append(seen[-1])):
-        clock.tick(MINUTE)
+        clock.advance(MINUTE)
         seen.append(batch)
     assert seen == list(range(25))
     assert checkpoints == [9, 19]  # after the body of the 10th and 20th batch

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nb_fakes import FakeClock
+from nb_fakes import START_AT, FakeClock
 
 from watchdog import jsassets
 from watchdog.core.notebook_cell import JS_FILES, render_python_cell
@@ -195,13 +195,13 @@ def test_cell_guard_behaves_like_checkpoint_guard(
     fake_colab.clear()
     runs = []
     for cls in (CheckpointGuard, ns["colab_watchdog"].CheckpointGuard):
-        clock = FakeClock()
+        clock = FakeClock(START_AT)
         guard = cls(
             "12h", "30m", "60m", clock=clock, uptime_file=path, notify=on_colab, display=False
         )
         due, lines = [], []
         for minute in range(1, 151):
-            clock.tick(60)
+            clock.advance(60)
             if guard.should_save():
                 due.append(minute)
                 guard.saved()

@@ -103,7 +103,7 @@ def test_unreadable_uptime_counts_from_first_call(
     missing = "/nonexistent/uptime"
     with caplog.at_level(logging.WARNING, logger="watchdog.notebook"):
         assert time_left("1h", uptime_file=missing, clock=clock) == 3600
-        clock.tick(600)
+        clock.advance(600)
         assert time_left("1h", uptime_file=missing, clock=clock) == 3000
     assert "cannot read /nonexistent/uptime" in caplog.text
 

@@ -25,7 +25,7 @@ def run_until(guard: CheckpointGuard, clock: FakeClock, seconds: float, step: fl
     saves: list[float] = []
     elapsed = 0.0
     while elapsed < seconds:
-        clock.tick(step)
+        clock.advance(step)
         elapsed += step
         if guard.should_save():
             saves.append(elapsed)
@@ -69,7 +69,7 @@ def test_margin_fires_even_when_saved_is_not_called(
     guard = make_guard(up=11 * HOUR, max_lifetime="12h", margin="30m", every=None)
     answers = []
     for _ in range(60):
-        clock.tick(MINUTE)
+        clock.advance(MINUTE)
         answers.append(guard.should_save())
     assert answers.count(True) == 1
     assert answers.index(True) == 29  # at 30 minutes: time left == margin
@@ -96,11 +96,11 @@ def test_saved_resets_the_period(
     make_guard: Callable[..., CheckpointGuard], clock: FakeClock
 ) -> None:
     guard = make_guard(max_lifetime="12h", margin="30m", every="60m")
-    clock.tick(40 * MINUTE)
+    clock.advance(40 * MINUTE)
     guard.saved()  # the user saved on their own
-    clock.tick(59 * MINUTE)
+    clock.advance(59 * MINUTE)
     assert guard.should_save() is False
-    clock.tick(MINUTE)
+    clock.advance(MINUTE)
     assert guard.should_save() is True
     assert guard.next_save_in() == HOUR
 
@@ -109,12 +109,12 @@ def test_no_repeat_when_saved_is_forgotten(
     make_guard: Callable[..., CheckpointGuard], clock: FakeClock
 ) -> None:
     guard = make_guard(every="10m")
-    clock.tick(10 * MINUTE)
+    clock.advance(10 * MINUTE)
     assert guard.should_save() is True
     for _ in range(9):
-        clock.tick(MINUTE)
+        clock.advance(MINUTE)
         assert guard.should_save() is False
-    clock.tick(MINUTE)
+    clock.advance(MINUTE)
     assert guard.should_save() is True
 
 
@@ -122,11 +122,11 @@ def test_period_is_measured_from_the_end_of_a_slow_save(
     make_guard: Callable[..., CheckpointGuard], clock: FakeClock
 ) -> None:
     guard = make_guard(every="60m")
-    clock.tick(HOUR)
-    assert guard.step(lambda: clock.tick(10 * MINUTE)) is True  # the save takes 10 minutes
-    clock.tick(59 * MINUTE)
+    clock.advance(HOUR)
+    assert guard.step(lambda: clock.advance(10 * MINUTE)) is True  # the save takes 10 minutes
+    clock.advance(59 * MINUTE)
     assert guard.should_save() is False
-    clock.tick(MINUTE)
+    clock.advance(MINUTE)
     assert guard.should_save() is True
 
 
@@ -137,8 +137,8 @@ def test_step_calls_save_fn_only_when_due(
     calls: list[float] = []
     results = []
     for _ in range(90):
-        clock.tick(MINUTE)
-        results.append(guard.step(lambda: calls.append(clock.now)))
+        clock.advance(MINUTE)
+        results.append(guard.step(lambda: calls.append(clock())))
     assert results.count(True) == 3 == len(calls) == guard.saves
 
 
@@ -146,7 +146,7 @@ def test_a_failing_save_propagates_and_is_not_recorded(
     make_guard: Callable[..., CheckpointGuard], clock: FakeClock
 ) -> None:
     guard = make_guard(every="10m")
-    clock.tick(10 * MINUTE)
+    clock.advance(10 * MINUTE)
 
     def broken() -> None:
         raise OSError("disk full")
@@ -161,20 +161,20 @@ def test_time_left_and_deadline(
 ) -> None:
     guard = make_guard(up=2 * HOUR, max_lifetime="12h")
     assert guard.time_left() == 10 * HOUR
-    clock.tick(HOUR)
+    clock.advance(HOUR)
     assert guard.time_left() == 9 * HOUR
-    clock.tick(20 * HOUR)
+    clock.advance(20 * HOUR)
     assert guard.time_left() == 0.0
-    assert guard.deadline().timestamp() == clock.now - 21 * HOUR + 10 * HOUR
+    assert guard.deadline().timestamp() == clock() - 21 * HOUR + 10 * HOUR
 
 
 def test_status_line(make_guard: Callable[..., CheckpointGuard], clock: FakeClock) -> None:
     guard = make_guard(up=HOUR, max_lifetime="12h", margin="30m", every="60m")
-    clock.tick(15 * MINUTE)
+    clock.advance(15 * MINUTE)
     assert guard.status_line() == (
         "Colab runtime: 10h 45m left (ends ~19:00 UTC); next checkpoint in 45m 00s"
     )
-    clock.tick(10 * HOUR + 20 * MINUTE)
+    clock.advance(10 * HOUR + 20 * MINUTE)
     guard.should_save()
     assert guard.status_line() == (
         "Colab runtime: 25m 00s left (ends ~19:00 UTC); under the 30m 00s margin: save now"
@@ -223,7 +223,7 @@ def test_on_colab_the_margin_notifies_through_eval_js(
     guard = CheckpointGuard("12h", "30m", clock=clock, uptime_file=uptime(11 * HOUR), display=False)
     assert guard.notify is True  # defaults to "on Colab"
     for _ in range(60):
-        clock.tick(MINUTE)
+        clock.advance(MINUTE)
         guard.should_save()
     assert len(fake_colab) == 1  # once, at the margin
     script, kwargs = fake_colab[0]
@@ -286,7 +286,7 @@ def test_countdown_line_is_drawn_once_and_updated_sparingly(
     guard = CheckpointGuard("12h", "30m", "60m", clock=clock, uptime_file=uptime(0))
     assert guard.display is True  # defaults to "on Colab"
     for _ in range(60):  # one step a second for a minute
-        clock.tick(1)
+        clock.advance(1)
         guard.should_save()
     assert 3 <= len(fake_ipython) <= 5  # redrawn about every 15 s, not every step
     assert fake_ipython[-1].startswith("Colab runtime: 11h 59m left")
@@ -303,7 +303,7 @@ def test_without_ipython_the_countdown_falls_back_to_the_log(
     guard = CheckpointGuard(clock=clock, uptime_file=uptime(0), display=True, notify=False)
     with caplog.at_level(logging.INFO, logger="watchdog.notebook"):
         guard.should_save()
-        clock.tick(60)
+        clock.advance(60)
         guard.should_save()
     assert guard.display is False
     assert caplog.text.count("countdown display unavailable") == 1

@@ -1,9 +1,10 @@
 """The wall clock stepping backwards (NTP correction, VM restore), unit level.
 
 The system clock cannot be stepped safely in a test, so a FakeClock drives the alert Monitor
-(with the real JSON state file), and a shifted `datetime` drives `schedule` inside the real
-daemon loop. Nothing may be lost: no alert duplicated or dropped, the state file stays valid
-JSON, and the loop keeps sweeping.
+(with the real JSON state file), and the real daemon loop, in a thread over `schedule`,
+sees its sweep job moved by an hour, which is what a step does to schedule's naive
+wall-clock times. Nothing may be lost: no alert duplicated or dropped, the state file stays
+valid JSON, and the loop keeps sweeping.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-import schedule
 
-from tests.alerts.conftest import FakeClock, tick
+from tests.alerts.conftest import tick
 from tests.daemon.fakes import FakeBrowser, RecordingListener
+from tests.fakes import FakeClock
 from tests.helpers import wait_until
 from watchdog.adapters.clock import SystemClock
+from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.session import Limits
 from watchdog.daemon.loop import Daemon, DaemonConfig
@@ -115,35 +116,16 @@ def test_step_back_across_a_restart_repeats_nothing(tmp_path: Path, clock: FakeC
     assert nb["started_at"] == state(path)["notebooks"][URL]["session"]["started_at"]
 
 
-class _ShiftedDatetime(dt.datetime):
-    shift = dt.timedelta()
-
-    @classmethod
-    def now(cls, tz: dt.tzinfo | None = None) -> _ShiftedDatetime:  # type: ignore[override]
-        return super().now(tz) + cls.shift  # type: ignore[return-value]
-
-
-@pytest.fixture
-def shifted_schedule(monkeypatch: pytest.MonkeyPatch) -> type[_ShiftedDatetime]:
-    """`schedule` sees a wall clock the test can step (its own module global only)."""
-    fake = types.ModuleType("datetime")
-    fake.__dict__.update(dt.__dict__)
-    fake.datetime = _ShiftedDatetime  # type: ignore[attr-defined]
-    _ShiftedDatetime.shift = dt.timedelta()
-    monkeypatch.setattr(schedule, "datetime", fake)
-    return _ShiftedDatetime
-
-
-def test_loop_keeps_sweeping_when_the_wall_clock_steps_back(
-    shifted_schedule: type[_ShiftedDatetime],
-) -> None:
+def test_loop_keeps_sweeping_when_the_wall_clock_steps_back() -> None:
     browser = FakeBrowser()
     listener = RecordingListener()
     stop = threading.Event()
+    scheduler = ScheduleScheduler()
     daemon = Daemon(
         [(browser, [URL])],
         DaemonConfig(interval=0.2),
         clock=SystemClock(),
+        scheduler=scheduler,
         listeners=[listener],
         stop_event=stop,
     )
@@ -151,7 +133,9 @@ def test_loop_keeps_sweeping_when_the_wall_clock_steps_back(
     thread.start()
     try:
         wait_until(lambda: daemon.sweeps >= 3, timeout=20, message="three sweeps")
-        shifted_schedule.shift = -dt.timedelta(hours=1)  # the wall clock steps back 1 h
+        job = wait_until(lambda: scheduler._job, timeout=5, message="the sweep job")
+        assert job.next_run is not None
+        job.next_run += dt.timedelta(hours=1)  # the wall clock stepped back 1 h
         before = daemon.sweeps
         wait_until(
             lambda: daemon.sweeps >= before + 3,

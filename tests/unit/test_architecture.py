@@ -6,6 +6,8 @@
   in Colab alone, so it holds the rule the daemon shares.)
 - watchdog/adapters/: never import the daemon, the CLI or another adapter.
 - watchdog/daemon/: never import adapters, the CLI, Selenium or apprise (ports only).
+- watchdog/daemon/ and watchdog/core/: never import `schedule` and never read the wall
+  clock (time through the injected Clock only; `schedule` is behind the Scheduler port).
 - watchdog/notebook.py: standard library only (it is copied into Colab without the package).
 """
 
@@ -61,6 +63,25 @@ CORE_FORBIDDEN_NAMES = frozenset(
 CORE_FORBIDDEN_BUILTINS = frozenset({"open", "print", "input", "exec", "eval"})
 # The pure functions of watchdog/notebook.py the core may use (the one duration grammar).
 NOTEBOOK_SHARED = frozenset({"DURATION_ACCEPTED", "duration_seconds", "format_remaining"})
+# Reading the clock, anywhere the time must come from the injected Clock (core and daemon).
+CLOCK_READS = frozenset(
+    {
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.datetime.today",
+        "datetime.date.today",
+        "time.time",
+        "time.time_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.localtime",
+        "time.gmtime",
+    }
+)
+# Libraries that read the clock inside (`schedule` uses a naive datetime.now()).
+CLOCK_LIBRARIES = frozenset({"schedule"})
 
 
 @dataclass(frozen=True)
@@ -241,6 +262,35 @@ def test_daemon_talks_only_through_ports(path: Path) -> None:
     assert not bad, f"{rel(path)} reaches past the ports: {bad}"
 
 
+def clock_violations(tree: ast.Module, package: str) -> list[str]:
+    """Clock reads (calls or references, aliases resolved) and clock-reading libraries.
+
+    Only code counts: a string that holds source text (a notebook cell) is not read.
+    """
+    found = {
+        (line, read)
+        for name, line in qualified_names(tree)
+        for read in CLOCK_READS
+        if name == read or name.startswith(read + ".")
+    }
+    bad = [f"line {line}: {name}" for line, name in sorted(found)]
+    bad += [
+        f"line {imp.line}: {imp.module}"
+        for imp in imports_in(tree, package)
+        if imp.module.split(".")[0] in CLOCK_LIBRARIES
+    ]
+    return bad
+
+
+CLOCKLESS_FILES = python_files(PACKAGE / "daemon") + core_files()
+
+
+@pytest.mark.parametrize("path", CLOCKLESS_FILES, ids=rel)
+def test_daemon_and_core_read_no_clock_and_import_no_schedule(path: Path) -> None:
+    bad = clock_violations(parse(path), package_of(path))
+    assert not bad, f"{rel(path)} reads the clock (use the injected Clock): {bad}"
+
+
 # Modules every Colab runtime provides; the notebook helper may use them lazily, inside
 # functions (guarded), never at import time.
 COLAB_PROVIDED = frozenset({"google", "IPython"})
@@ -296,6 +346,16 @@ def test_the_checkers_catch_violations() -> None:
         imports_in(ast.parse(adapter_src), "watchdog.adapters.browser"), "browser"
     )
     assert len(bad) == 4, bad  # clock, daemon, statefile, cli (not its own `driver`)
+
+    clock_src = (
+        "import schedule\nfrom schedule import Scheduler\nimport time\n"
+        "from time import monotonic as mono\nfrom datetime import date, datetime\n"
+        "a = time.perf_counter()\nb = mono()\nc = date.today()\n"
+        "d = datetime.utcnow()\ne = sorted\nf = 'x = time.time()'\nclock.monotonic()\n"
+    )
+    bad = clock_violations(ast.parse(clock_src), "watchdog.daemon")
+    # schedule twice, perf_counter, monotonic, date.today, utcnow (not the string, not clock.)
+    assert len(bad) == 6, bad
 
     notebook_src = "import numpy\ndef f():\n    from google.colab import output\nimport IPython\n"
     assert len(notebook_violations(ast.parse(notebook_src))) == 2

@@ -167,8 +167,9 @@ def test_status_tells_notebooks_with_the_same_title_apart(
 ) -> None:
     from datetime import UTC, datetime
 
-    from tests.alerts.conftest import FakeClock, tick
+    from tests.alerts.conftest import tick
     from tests.alerts.test_monitor import LIMITS, RecordingNotifier
+    from tests.fakes import FakeClock
     from watchdog.adapters.statefile import JsonStateStore
     from watchdog.daemon.monitor import Monitor
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import socket
 import threading
 from datetime import datetime
+from typing import Any
 
 from loguru import logger
 
@@ -121,6 +122,9 @@ class SystemdNotifier:
         self._ok = 0
         self._failed = 0
         self._sweeps = 0
+
+    def tick_options(self, url: str) -> dict[str, Any]:
+        return {}  # no advice on how to tick
 
     def on_start(self) -> None:
         with self._lock:

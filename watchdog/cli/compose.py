@@ -21,8 +21,9 @@ from loguru import logger
 
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.adapters.clock import SystemClock
+from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.daemon.loop import Daemon, DaemonConfig
-from watchdog.daemon.ports import Browser, Clock, TickListener
+from watchdog.daemon.ports import Browser, Clock, Scheduler, TickListener
 from watchdog.daemon.sessions import crowding_advice, split_notebooks
 from watchdog.errors import StateError
 from watchdog.settings import Settings
@@ -138,11 +139,14 @@ def build_daemon(
     extra_listeners: Sequence[TickListener] = (),
     browser_factory: BrowserFactory | None = None,
     clock: Clock | None = None,
+    scheduler: Scheduler | None = None,
 ) -> Daemon:
     """The daemon over real adapters: notebooks split over browser sessions per
-    WATCHDOG_NOTEBOOKS_PER_SESSION, the system clock, and the listeners of `build_listeners`
-    followed by `extra_listeners`."""
+    WATCHDOG_NOTEBOOKS_PER_SESSION, the system clock, `schedule` pacing the sweeps by that
+    clock's monotonic time, and the listeners of `build_listeners` followed by
+    `extra_listeners`."""
     clock = clock or SystemClock()
+    scheduler = scheduler or ScheduleScheduler(clock.monotonic)
     factory = browser_factory or _selenium
     groups = split_notebooks(urls, settings.notebooks_per_session)
     if len(groups) > 1:
@@ -171,7 +175,14 @@ def build_daemon(
         options=engine_options(settings),
         idle_timeout=settings.idle_timeout,
     )
-    return Daemon(sessions, config, clock=clock, listeners=listeners, stop_event=stop_event)
+    return Daemon(
+        sessions,
+        config,
+        clock=clock,
+        scheduler=scheduler,
+        listeners=listeners,
+        stop_event=stop_event,
+    )
 
 
 def _selenium(config: BrowserConfig, label: str) -> Browser:

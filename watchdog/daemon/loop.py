@@ -1,12 +1,11 @@
 """The daemon loop: every interval, tick every notebook in every browser session.
 
-Composed of ports only (Browser, Clock, TickListener) plus a stop Event; the CLI builds the
-real ones. One private `schedule.Scheduler` paces the sweeps; the loop sleeps on the stop
-Event at most 1 s at a time, so SIGTERM ends it at once. `schedule` works in naive wall-clock
-time, so the monotonic clock is the truth: when the wall clock steps (NTP, VM restore) and
-the job's next run no longer matches "last sweep + interval" by monotonic time, the job is
-moved back in line (one warning per step). A step back would otherwise stop every sweep until
-the wall clock catches up; a step forward would sweep early (schedule never replays runs).
+Composed of ports only (Browser, Clock, Scheduler, StopEvent, TickListener); the CLI builds
+the real ones. The Scheduler paces the sweeps by monotonic time (`schedule` is behind it, in
+watchdog.adapters.scheduler); the loop sleeps on the stop event at most 1 s at a time, so
+SIGTERM ends it at once. The loop reads time only through the injected Clock, and every
+decision about when (backoff, recovery, reloads, sleeping) is a pure function of
+watchdog.daemon.policy: this module only sequences the calls.
 
 Failure handling (one `try` per notebook per tick, see watchdog.errors):
     TabLost          reopen the tab and retry once; if that fails, back off that notebook only
@@ -21,8 +20,8 @@ Failure handling (one `try` per notebook per tick, see watchdog.errors):
     BrowserLost      recreate that session's browser now, then with backoff; after
                      `lost_after` failed attempts tell listeners `on_browser_lost` (once)
     anything else    logged with its traceback; back off that notebook only
-Backoff is interval * 2^(n-1), capped (watchdog.core.backoff), so one poisoned notebook neither
-crash-loops nor delays the others.
+Backoff is interval * 2^(n-1), capped (watchdog.core.backoff), so one poisoned notebook
+neither crash-loops nor delays the others.
 
 A tab stuck on a page that is not the notebook (an HTTP 500 error page, a half-loaded page:
 the engine reports state "unknown") is reloaded after `reload_after` such ticks in a row, then
@@ -36,39 +35,29 @@ the activity did not count: that notebook steps up one rung (logged with the inp
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-import schedule
 from loguru import logger
 
 from watchdog.core.activity import idle_disconnect, rung_name, step_up
-from watchdog.core.backoff import DEFAULT_CAP, is_due, next_attempt
+from watchdog.core.backoff import DEFAULT_CAP, is_due
 from watchdog.core.model import EngineStatus, TickResult
-from watchdog.daemon.ports import Browser, Clock, TickListener
-from watchdog.errors import (
-    BrowserError,
-    BrowserLost,
-    BrowserUnavailable,
-    PageHung,
-    PageUnreachable,
-    SignedOut,
-    TabLost,
-)
+from watchdog.daemon import policy
+from watchdog.daemon.policy import RELOAD_AFTER, Backoff, Pacing, PageWatch, SessionHealth
+from watchdog.daemon.ports import Browser, Clock, Scheduler, StopEvent, TickListener
+from watchdog.errors import BrowserLost, BrowserUnavailable, TabLost
 
 
 @dataclass
 class _Notebook:
     url: str
-    failures: int = 0
-    due: float = 0.0  # monotonic time of the next attempt
+    backoff: Backoff = field(default_factory=Backoff)
     needs_open: bool = True
-    unknown: int = 0  # ticks in a row (since the last reload) that saw no notebook
-    reloads: int = 0  # reloads since the page was last recognised
-    reload_due: float = 0.0  # monotonic time before which no further reload happens
+    page: PageWatch = field(default_factory=PageWatch)
     needs_reload: bool = False
     activity_level: int = 0  # rung of activity input (watchdog.core.activity)
     connected: bool = False  # the last tick succeeded and read "connected"
@@ -83,14 +72,8 @@ class _Session:
     notebooks: list[_Notebook]
     up: bool = False
     started: bool = False  # start() succeeded once: later revivals use recover()
-    failures: int = 0  # browser losses and failed revivals since the last good tick
-    due: float = 0.0
-    lost_reported: bool = False
+    health: SessionHealth = field(default_factory=SessionHealth)
     last_failure: str = ""
-    lost_at: float | None = None
-
-
-RELOAD_AFTER = 3
 
 
 @dataclass
@@ -102,14 +85,16 @@ class DaemonConfig:
     reload_after: int = RELOAD_AFTER  # state=unknown ticks in a row before the tab is reloaded
     idle_timeout: float = 0.0  # Colab's idle timeout (0: unknown), for the activity evidence
 
-
-# How far schedule's idea of the next sweep may drift from the monotonic one before the job
-# is moved back in line: at least 1 s, or half an interval.
-CLOCK_STEP_MIN_S = 1.0
+    @property
+    def pacing(self) -> Pacing:
+        return Pacing(self.interval, self.max_backoff, self.lost_after, self.reload_after)
 
 
 class Daemon:
-    """Keeps notebooks alive. `sessions` pairs each Browser with the notebooks it holds."""
+    """Keeps notebooks alive. `sessions` pairs each Browser with the notebooks it holds.
+
+    `scheduler` paces `run()`'s sweeps; `start`, `sweep` and `run_once` do not need one.
+    """
 
     def __init__(
         self,
@@ -117,21 +102,20 @@ class Daemon:
         config: DaemonConfig,
         *,
         clock: Clock,
+        scheduler: Scheduler | None = None,
         listeners: Sequence[TickListener] = (),
-        stop_event: threading.Event | None = None,
+        stop_event: StopEvent | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
+        self.scheduler = scheduler
         self.listeners = list(listeners)
         self._once = False  # run_once(): there is no next try to announce
-        self.stop_event = stop_event or threading.Event()
+        self.stop_event: StopEvent = stop_event or threading.Event()
         self._sessions = [
             _Session(f"session {i + 1}", browser, [_Notebook(u) for u in urls])
             for i, (browser, urls) in enumerate(sessions)
         ]
-        self._scheduler = schedule.Scheduler()
-        self._job: schedule.Job | None = None
-        self._last_sweep = 0.0  # monotonic time the last paced sweep ended
         self.sweeps = 0
 
     @property
@@ -156,20 +140,23 @@ class Daemon:
                     break
                 self._close_browsers()
                 raise
-        self._emit("on_start")
+        self._emit("on_start", lambda listener: listener.on_start())
 
     def run(self) -> None:
-        """Start, sweep now and then every interval until the stop event is set, then close."""
+        """Start, sweep now and then every interval until the stop event is set, then close.
+
+        Needs a scheduler (ValueError without one, before anything starts).
+        """
+        scheduler = self.scheduler
+        if scheduler is None:
+            raise ValueError("Daemon.run() needs a scheduler (see watchdog.cli.compose)")
         self.start()
         try:
-            self._paced_sweep()
-            self._schedule_sweeps()
+            self._guarded_sweep()
+            scheduler.every(self.config.interval, self._guarded_sweep)
             while not self.stop_event.is_set():
-                self._realign_schedule()
-                self._scheduler.run_pending()
-                idle = self._scheduler.idle_seconds
-                wait = 1.0 if idle is None else min(max(idle, 0.0), 1.0)
-                self.stop_event.wait(max(wait, 0.01))
+                scheduler.run_pending()
+                self.stop_event.wait(policy.poll_wait(scheduler.idle_seconds()))
         finally:
             self.close()
 
@@ -194,9 +181,9 @@ class Daemon:
 
     def close(self) -> None:
         """Tell listeners we stop, then close every browser (launch: quit; attach: detach)."""
-        self._scheduler.clear()
-        self._job = None
-        self._emit("on_stop")
+        if self.scheduler is not None:
+            self.scheduler.clear()
+        self._emit("on_stop", lambda listener: listener.on_stop())
         self._close_browsers()
 
     def _close_browsers(self) -> None:
@@ -207,44 +194,10 @@ class Daemon:
                 logger.exception("{}: closing the browser failed", session.label)
             session.up = False
 
-    # -- pacing ------------------------------------------------------------------------------
-
-    def _schedule_sweeps(self) -> None:
-        """Register the one sweep job: every interval from now."""
-        # schedule's hints say int, but it builds a timedelta: fractional seconds work.
-        every = self._scheduler.every(self.config.interval)  # type: ignore[arg-type]
-        self._job = every.seconds.do(self._paced_sweep)
-
-    def _paced_sweep(self) -> None:
-        self._guarded_sweep()
-        self._last_sweep = self.clock.monotonic()
-
-    def _realign_schedule(self) -> bool:
-        """Move the sweep job back in line with monotonic time after a wall-clock step.
-
-        Returns True when the job was moved (the wall clock stepped by more than the margin).
-        """
-        job, idle = self._job, self._scheduler.idle_seconds
-        if job is None or job.next_run is None or idle is None:
-            return False
-        interval = self.config.interval
-        remaining = max(self._last_sweep + interval - self.clock.monotonic(), 0.0)
-        drift = idle - remaining  # > 0: the wall clock stepped back; < 0: forward
-        if abs(drift) <= max(CLOCK_STEP_MIN_S, interval / 2):
-            return False
-        job.next_run -= dt.timedelta(seconds=drift)
-        logger.warning(
-            "the wall clock stepped {} by {:.0f}s; next sweep in {:.1f}s (monotonic pacing)",
-            "back" if drift > 0 else "forward",
-            abs(drift),
-            remaining,
-        )
-        return True
-
     # -- one sweep ---------------------------------------------------------------------------
 
     def _guarded_sweep(self) -> None:
-        # A schedule job that raises is re-run on every run_pending(): never let one escape.
+        # A scheduled job must not raise (schedule re-runs one that does on every poll).
         try:
             self.sweep()
         except Exception:
@@ -258,13 +211,14 @@ class Daemon:
                 break
             results.extend(self._sweep_session(session))
         self.sweeps += 1
-        self._emit("on_sweep", self.clock.now())
+        at = self.clock.now()
+        self._emit("on_sweep", lambda listener: listener.on_sweep(at))
         return results
 
     def _sweep_session(self, session: _Session) -> list[TickResult]:
         slack = self.config.interval / 2
         if not session.up:
-            if not is_due(self.clock.monotonic(), session.due, slack=slack):
+            if not is_due(self.clock.monotonic(), session.health.due, slack=slack):
                 return []
             if not self._revive(session):
                 return [self._failed(nb.url, session.last_failure) for nb in session.notebooks]
@@ -273,15 +227,13 @@ class Daemon:
         for nb in session.notebooks:
             if self.stop_event.is_set() or not session.up:
                 break
-            if not is_due(self.clock.monotonic(), nb.due, slack=slack):
+            if not is_due(self.clock.monotonic(), nb.backoff.due, slack=slack):
                 continue
             results.append(self._tick(session, nb))
-            if session.up or revived or session.failures > 1:
+            if not policy.revive_at_once(session.up, revived, session.health.failures):
                 continue
-            # The browser just died (first failure since a good tick): one immediate recovery
-            # attempt, then this notebook is ticked again and the others follow in this sweep.
-            # Later failures wait for their backoff, so a browser that keeps dying cannot
-            # cause a recovery loop.
+            # The browser just died: one immediate recovery attempt, then this notebook is
+            # ticked again and the others follow in this sweep.
             revived = True
             if not self._revive(session):
                 break
@@ -290,35 +242,19 @@ class Daemon:
 
     def _tick(self, session: _Session, nb: _Notebook) -> TickResult:
         """One try around one notebook's tick; never raises."""
-        failure: str | None = None
+        failure: policy.TickFailure | None = None
         status: EngineStatus | None = None
         title: str | None = None
-        landed: str | None = None
-        signed_out = False
         try:
             status, title = self._open_and_tick(session.browser, nb)
-        except BrowserLost as exc:
-            failure = f"browser lost: {exc}"
-            session.up = False
-            nb.needs_open = True
-            self._session_failed(session, failure)
-        except PageUnreachable as exc:
-            nb.needs_open = True
-            failure = f"page unreachable: {exc}"
-        except SignedOut as exc:
-            nb.needs_open = True
-            failure, landed, signed_out = f"signed out: {exc}", exc.landed, True
-        except PageHung as exc:
-            nb.needs_open = True
-            failure = f"page hung: {exc}"
-        except TabLost as exc:
-            nb.needs_open = True
-            failure, landed = f"tab lost: {exc}", exc.landed
-        except BrowserError as exc:
-            failure = f"{type(exc).__name__}: {exc}"
         except Exception as exc:
-            logger.exception("tick of {} failed unexpectedly", nb.url)
-            failure = f"unexpected {type(exc).__name__}: {exc}"
+            failure = policy.classify(exc)
+            if failure.unexpected:
+                logger.exception("tick of {} failed unexpectedly", nb.url)
+            nb.needs_open = nb.needs_open or failure.reopen
+            if failure.browser_lost:
+                session.up = False
+                self._session_failed(session, failure.text)
         if status is not None:
             self._watch_activity(nb, status)
         else:
@@ -327,37 +263,31 @@ class Daemon:
             nb.url,
             self.clock.now(),
             status,
-            failure,
+            None if failure is None else failure.text,
             title,
-            landed,
-            signed_out,
+            None if failure is None else failure.landed,
+            failure is not None and failure.signed_out,
             activity_level=nb.activity_level,
         )
+        now = self.clock.monotonic()
         if failure is None:
-            nb.failures = 0
-            nb.due = 0.0
+            nb.backoff = policy.after_tick(nb.backoff, True, now, self.config.pacing)
             self._session_ok(session)
             _log_tick(result)
             assert status is not None
             self._watch_page(nb, status)
         elif session.up:
-            nb.failures += 1
-            nb.due = next_attempt(
-                self.clock.monotonic(),
-                nb.failures,
-                base=self.config.interval,
-                cap=self.config.max_backoff,
-            )
+            nb.backoff = policy.after_tick(nb.backoff, False, now, self.config.pacing)
             logger.warning(
                 "tick {} failed ({} in a row{}): {}",
                 nb.url,
-                nb.failures,
-                self._next_try("next try", nb.due - self.clock.monotonic()),
-                failure,
+                nb.backoff.failures,
+                self._next_try("next try", nb.backoff.due - now),
+                failure.text,
             )
         else:
-            logger.warning("tick {} failed: {}", nb.url, failure)
-        self._emit("on_tick", result)
+            logger.warning("tick {} failed: {}", nb.url, failure.text)
+        self._emit("on_tick", lambda listener: listener.on_tick(result))
         return result
 
     def _open_and_tick(self, browser: Browser, nb: _Notebook) -> tuple[EngineStatus, str | None]:
@@ -374,8 +304,8 @@ class Daemon:
                 return browser.tick(nb.url, options)
             except TabLost as exc:
                 nb.needs_open = True
-                if attempt == 2 or isinstance(exc, PageUnreachable | SignedOut | PageHung):
-                    raise  # an unreachable page is retried with backoff, not at once
+                if attempt == 2 or not policy.retry_at_once(exc):
+                    raise  # e.g. an unreachable page is retried with backoff, not at once
                 logger.info("reopening {}: {}", nb.url, exc)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -404,17 +334,12 @@ class Daemon:
             nb.connected_since = now
 
     def _options_for(self, url: str) -> dict[str, Any]:
-        """The engine options, with any listener's per-notebook advice (`tick_options(url)`,
+        """The engine options, with each listener's per-notebook advice (`tick_options(url)`,
         e.g. the keep-alive policy's `{"activity": False}`) on top."""
         options = dict(self.config.options)
         for listener in self.listeners:
-            advise: Callable[[str], Mapping[str, Any]] | None = getattr(
-                listener, "tick_options", None
-            )
-            if advise is None:
-                continue
             try:
-                options.update(advise(url))
+                options.update(listener.tick_options(url))
             except Exception:
                 logger.exception("listener {} failed in tick_options", type(listener).__name__)
         return options
@@ -422,31 +347,22 @@ class Daemon:
     def _watch_page(self, nb: _Notebook, status: EngineStatus) -> None:
         """Count ticks that found no notebook; ask for a reload (with backoff) when stuck."""
         now = self.clock.monotonic()
-        if status.state != "unknown":
-            if nb.reloads:
-                logger.info("{}: the notebook page is back after {} reload(s)", nb.url, nb.reloads)
-            nb.unknown, nb.reloads, nb.reload_due, nb.needs_reload = 0, 0, 0.0, False
-            return
-        nb.unknown += 1
-        if nb.unknown < max(self.config.reload_after, 1) or now < nb.reload_due:
-            return
-        nb.reloads += 1
-        nb.unknown = 0
-        nb.needs_reload = True
-        nb.reload_due = next_attempt(
-            now,
-            nb.reloads,
-            base=self.config.interval * max(self.config.reload_after, 1),
-            cap=self.config.max_backoff,
-        )
-        logger.warning(
-            "{}: no notebook found on the page for {}+ ticks (error page?): reloading it at the "
-            "next tick (reload {}, the next one no sooner than in {:.0f}s)",
-            nb.url,
-            self.config.reload_after,
-            nb.reloads,
-            nb.reload_due - now,
-        )
+        before = nb.page
+        nb.page, verdict = policy.watch_page(before, status.state, now, self.config.pacing)
+        if verdict == "back":
+            logger.info("{}: the notebook page is back after {} reload(s)", nb.url, before.reloads)
+        if verdict in ("back", "fine"):
+            nb.needs_reload = False
+        elif verdict == "reload":
+            nb.needs_reload = True
+            logger.warning(
+                "{}: no notebook found on the page for {}+ ticks (error page?): reloading it "
+                "at the next tick (reload {}, the next one no sooner than in {:.0f}s)",
+                nb.url,
+                self.config.reload_after,
+                nb.page.reloads,
+                nb.page.reload_due - now,
+            )
 
     def _revive(self, session: _Session, *, first: bool = False) -> bool:
         """Start (first time) or recover the session's browser and reopen its notebooks.
@@ -488,36 +404,30 @@ class Daemon:
 
     def _session_ok(self, session: _Session) -> None:
         """A good tick: the session's failure episode (if any) is over."""
-        if session.lost_at is not None:
-            logger.info(
-                "{}: browser recovered after {:.1f}s",
-                session.label,
-                self.clock.monotonic() - session.lost_at,
-            )
-        session.failures, session.lost_reported, session.lost_at = 0, False, None
+        session.health, lost_for = policy.session_ok(session.health, self.clock.monotonic())
+        if lost_for is not None:
+            logger.info("{}: browser recovered after {:.1f}s", session.label, lost_for)
 
     def _session_failed(self, session: _Session, failure: str) -> None:
         """The browser died or could not be revived: back off; report a lasting loss once."""
         now = self.clock.monotonic()
-        session.failures += 1
+        session.health, report = policy.session_failed(session.health, now, self.config.pacing)
         session.last_failure = failure
-        if session.lost_at is None:
-            session.lost_at = now
-        session.due = next_attempt(
-            now, session.failures, base=self.config.interval, cap=self.config.max_backoff
-        )
         logger.warning(
             "{}: browser lost ({} failure(s) in a row{}): {}",
             session.label,
-            session.failures,
-            self._next_try("next recovery", session.due - now),
+            session.health.failures,
+            self._next_try("next recovery", session.health.due - now),
             failure,
         )
-        if session.failures >= self.config.lost_after and not session.lost_reported:
-            session.lost_reported = True
+        if report:
             at = self.clock.now()
+
+            def tell(listener: TickListener, url: str) -> None:
+                listener.on_browser_lost(url, failure, at)
+
             for nb in session.notebooks:
-                self._emit("on_browser_lost", nb.url, failure, at)
+                self._emit("on_browser_lost", partial(tell, url=nb.url))
 
     def _next_try(self, what: str, seconds: float) -> str:
         """ ", next try in 60s" for a log line; nothing under run_once (there is none)."""
@@ -525,18 +435,17 @@ class Daemon:
 
     def _failed(self, url: str, failure: str) -> TickResult:
         result = TickResult(url, self.clock.now(), None, failure, None)
-        self._emit("on_tick", result)
+        self._emit("on_tick", lambda listener: listener.on_tick(result))
         return result
 
     # -- listeners ---------------------------------------------------------------------------
 
-    def _emit(self, event: str, *args: Any) -> None:
+    def _emit(self, event: str, call: Callable[[TickListener], None]) -> None:
+        """Call every listener (`event` names the call in the log); a listener that raises
+        is logged and never stops the loop or the other listeners."""
         for listener in self.listeners:
-            method: Callable[..., None] | None = getattr(listener, event, None)
-            if method is None:
-                continue
             try:
-                method(*args)
+                call(listener)
             except Exception:
                 logger.exception("listener {} failed in {}", type(listener).__name__, event)
 

@@ -5,6 +5,7 @@ The daemon imports only these Protocols and the core; never an adapter module.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +18,40 @@ class Clock(Protocol):
 
     def monotonic(self) -> float:
         """Seconds on a monotonic clock (for in-process pacing)."""
+
+
+class Scheduler(Protocol):
+    """Paces one repeating job (the sweep) by monotonic time. `schedule` is behind it.
+
+    The loop asks `idle_seconds()` how long it may sleep and calls `run_pending()` when it
+    wakes; a wall-clock step never makes the job early or late.
+    """
+
+    def every(self, seconds: float, job: Callable[[], None]) -> None:
+        """Run `job` every `seconds`, the first time `seconds` from now (one job at a time:
+        a second call replaces the first). The job must not raise."""
+
+    def run_pending(self) -> None:
+        """Run the job if it is due."""
+
+    def idle_seconds(self) -> float | None:
+        """Seconds until the job is due (<= 0: due now); None when no job is registered."""
+
+    def clear(self) -> None:
+        """Drop the job."""
+
+
+class StopEvent(Protocol):
+    """The loop's stop signal; `threading.Event` is the real one."""
+
+    def is_set(self) -> bool:
+        """True once the loop was asked to end."""
+
+    def set(self) -> None:
+        """Ask the loop to end (safe from a signal handler or another thread)."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Sleep until set or `timeout` seconds pass; True when set."""
 
 
 class Browser(Protocol):
@@ -63,10 +98,14 @@ class StateStore(Protocol):
 class TickListener(Protocol):
     """Observes the daemon loop. The alert monitor and the systemd notifier are listeners.
 
-    A listener that raises is logged by the loop and never stops it. A listener may also
-    define `tick_options(url) -> Mapping[str, Any]`: engine options for that notebook's next
-    tick, merged over the daemon's (the keep-alive policy uses it to release a notebook).
+    A listener that raises is logged by the loop and never stops it. Every listener has
+    every method: one that cares about a few events subclasses `Listener`, whose methods do
+    nothing, so the loop calls them by name and a misspelled one fails type checking.
     """
+
+    def tick_options(self, url: str) -> Mapping[str, Any]:
+        """Engine options for the next tick of `url`, merged over the daemon's (the
+        keep-alive policy uses it to release a notebook); {} for none."""
 
     def on_start(self) -> None:
         """The browser is up and every notebook tab is open."""
@@ -82,3 +121,25 @@ class TickListener(Protocol):
 
     def on_stop(self) -> None:
         """The loop is stopping (signal or --once done)."""
+
+
+class Listener:
+    """A TickListener that ignores every event: subclass it and override what you need."""
+
+    def tick_options(self, url: str) -> Mapping[str, Any]:
+        return {}
+
+    def on_start(self) -> None:
+        return None
+
+    def on_tick(self, result: TickResult) -> None:
+        return None
+
+    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
+        return None
+
+    def on_sweep(self, at: datetime) -> None:
+        return None
+
+    def on_stop(self) -> None:
+        return None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from watchdog import jsassets
 from watchdog.core.durations import format_duration, parse_duration
 from watchdog.core.model import EngineStatus, TickResult
+from watchdog.daemon.ports import Listener
 from watchdog.errors import ConfigError, ExitCode
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def work_text(status: EngineStatus) -> str:
     return "busy" if status.busy_for_s is None else f"busy {status.busy_for_s:.0f}s"
 
 
-class DemoListener:
+class DemoListener(Listener):
     """Shows a failed tick's reason in the live view; reads the control tab after each sweep
     (`browsers` are the DemoBrowsers the daemon's browser factory built)."""
 
@@ -165,18 +166,9 @@ class DemoListener:
     ) -> None:
         self.rows, self.lock, self.browsers = rows, lock, browsers
 
-    def on_start(self) -> None:
-        pass
-
-    def on_browser_lost(self, url: str, failure: str, at: datetime) -> None:
-        pass
-
     def on_sweep(self, at: datetime) -> None:
         for browser in self.browsers:
             browser.read_control()
-
-    def on_stop(self) -> None:
-        pass
 
     def on_tick(self, result: TickResult) -> None:
         if result.failure:
