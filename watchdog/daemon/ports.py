@@ -99,8 +99,9 @@ class TickListener(Protocol):
     """Observes the daemon loop. The alert monitor and the systemd notifier are listeners.
 
     A listener that raises is logged by the loop and never stops it. Every listener has
-    every method: one that cares about a few events subclasses `Listener`, whose methods do
-    nothing, so the loop calls them by name and a misspelled one fails type checking.
+    every method, so the loop calls them directly (a misspelled call fails type checking):
+    one that cares about a few events subclasses `Listener`, whose methods do nothing (an
+    adapter, which may not import the daemon, defines them all).
     """
 
     def tick_options(self, url: str) -> Mapping[str, Any]:
