@@ -11,6 +11,7 @@ import pytest
 from bench.webhook import Receiver
 from tests.alerts.conftest import poll
 from watchdog.adapters.notify import AppriseNotifier, Channel
+from watchdog.cli.logging import guard_apprise_logging
 from watchdog.errors import NotifyError
 
 ASSET = apprise.AppriseAsset(storage_mode="memory")
@@ -18,6 +19,7 @@ ASSET = apprise.AppriseAsset(storage_mode="memory")
 
 def make(urls: list[str], **kw: object) -> AppriseNotifier:
     kw.setdefault("backoff_s", 0.05)
+    guard_apprise_logging(urls)  # as the CLI does before it builds the notifier
     return AppriseNotifier(urls, asset=ASSET, **kw)  # type: ignore[arg-type]
 
 

@@ -236,8 +236,9 @@ def test_demo_limits_scale_with_the_duration(
 
 
 def test_loguru_sinks_are_configured_only_in_cli_logging() -> None:
-    """One log format: only watchdog/cli/logging.py adds or removes loguru sinks, and every
-    command that logs (run, demo, login) goes through its configure_logging."""
+    """One log format: only watchdog/cli/logging.py adds or removes loguru sinks, only the
+    CLI sets stdlib loggers' levels and filters, and every command that logs (run, demo,
+    login) goes through its configure_logging."""
     import ast
 
     package = Path(__file__).resolve().parents[2] / "watchdog"
@@ -253,6 +254,12 @@ def test_loguru_sinks_are_configured_only_in_cli_logging() -> None:
                 and node.attr in ("add", "remove", "configure")
             )
             assert not sink_call, f"{path}:{getattr(node, 'lineno', '?')}: a loguru sink"
+            stdlib_setup = (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("setLevel", "addFilter", "addHandler", "basicConfig")
+                and path.parent.name != "cli"
+            )
+            assert not stdlib_setup, f"{path}:{getattr(node, 'lineno', '?')}: logging set-up"
     for command in ("run", "demo", "login"):
         text = (package / "cli" / "commands" / f"{command}.py").read_text(encoding="utf-8")
         assert "configure_logging(" in text, command

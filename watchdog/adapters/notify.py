@@ -27,7 +27,7 @@ from typing import Any
 from loguru import logger
 
 from watchdog.core.backoff import backoff_delay
-from watchdog.core.redact import fragments_of, redact, redacted_url, secret_fragments
+from watchdog.core.redact import redact, redacted_url, secret_fragments
 from watchdog.errors import NotifyError
 
 TRIES = 3
@@ -43,32 +43,6 @@ class ChannelResult:
     ok: bool
     reason: str | None = None
     permanent: bool = False
-
-
-class _RedactingFilter(logging.Filter):
-    """Replaces the secret parts of every alert URL in apprise's own log records."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._fragments: set[str] = set()
-        self._lock = threading.Lock()
-
-    def add(self, urls: Sequence[str]) -> None:
-        with self._lock:
-            self._fragments.update(fragments_of(urls))
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        with self._lock:
-            fragments = list(self._fragments)
-        if fragments:
-            message = record.getMessage()
-            cleaned = redact(message, fragments)
-            if cleaned != message:
-                record.msg, record.args = cleaned, ()
-        return True
-
-
-_REDACTOR = _RedactingFilter()
 
 
 def _default_asset() -> Any:
@@ -176,15 +150,6 @@ class AppriseNotifier:
         backoff_s: float = BACKOFF_S,
         queue_size: int = QUEUE_SIZE,
     ) -> None:
-        apprise_logger = logging.getLogger("apprise")
-        if apprise_logger.level == logging.NOTSET:
-            # apprise's debug/info lines can carry request URLs (a Telegram bot token is in
-            # its URL path); the warnings name only hosts and statuses.
-            apprise_logger.setLevel(logging.WARNING)
-        # ...but it logs an unparseable URL whole, at ERROR: redact at the source as well.
-        _REDACTOR.add(urls)
-        if _REDACTOR not in apprise_logger.filters:
-            apprise_logger.addFilter(_REDACTOR)
         self._stopping = threading.Event()
         asset = asset if asset is not None else _default_asset()
         self.channels = [

@@ -11,6 +11,7 @@ from typing import Any
 
 from loguru import logger
 
+from watchdog.cli.logging import guard_apprise_logging
 from watchdog.core.session import Limits
 from watchdog.core.work import WorkRules
 from watchdog.daemon.monitor import Monitor
@@ -76,6 +77,7 @@ def build_monitor(
     from watchdog.adapters.statefile import JsonStateStore
 
     urls = settings.notify_urls()
+    guard_apprise_logging(urls)
     notifier = AppriseNotifier(urls, asset=asset)
     if urls:
         logger.info("alerts go to the log and to {}", ", ".join(notifier.labels))

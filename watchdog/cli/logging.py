@@ -7,6 +7,8 @@
   token parts, see watchdog.core.redact) with `***` in messages, extras and exception text;
 - an intercept of stdlib `logging` (Selenium, urllib3 and apprise log there), with Selenium's
   per-command HTTP logger quieted to WARNING and urllib3's retry warnings to ERROR.
+`guard_apprise_logging(urls)`, called before an AppriseNotifier is built, keeps apprise's own
+logger at WARNING and redacts the alert URLs' secrets in its records at the source.
 `diagnose=False` and `backtrace=False` everywhere: loguru's diagnose mode prints variable values
 (tokens, URLs) in tracebacks. Call `shutdown_logging()` at exit to flush the file queue.
 """
@@ -18,7 +20,8 @@ import inspect
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -164,3 +167,43 @@ def intercept_stdlib_logging() -> None:
 def shutdown_logging() -> None:
     """Flush queued file writes; call once at exit."""
     logger.complete()
+
+
+class _RedactingFilter(logging.Filter):
+    """Replaces the secret parts of every alert URL in apprise's own log records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fragments: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, urls: Sequence[str]) -> None:
+        with self._lock:
+            self._fragments.update(fragments_of(urls))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            fragments = list(self._fragments)
+        if fragments:
+            message = record.getMessage()
+            cleaned = redact(message, fragments)
+            if cleaned != message:
+                record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTOR = _RedactingFilter()
+
+
+def guard_apprise_logging(urls: Sequence[str]) -> None:
+    """Keep apprise's stdlib logger from showing the secrets of `urls`; call it before an
+    AppriseNotifier is built over them (it adds to what earlier calls registered)."""
+    apprise_logger = logging.getLogger("apprise")
+    if apprise_logger.level == logging.NOTSET:
+        # apprise's debug/info lines can carry request URLs (a Telegram bot token is in
+        # its URL path); the warnings name only hosts and statuses.
+        apprise_logger.setLevel(logging.WARNING)
+    # ...but it logs an unparseable URL whole, at ERROR: redact at the source as well.
+    _REDACTOR.add(urls)
+    if _REDACTOR not in apprise_logger.filters:
+        apprise_logger.addFilter(_REDACTOR)

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from watchdog.adapters.notify import AppriseNotifier
     from watchdog.cli.alerting import local_tz
     from watchdog.cli.config import load_settings
-    from watchdog.cli.logging import configure_logging, shutdown_logging
+    from watchdog.cli.logging import configure_logging, guard_apprise_logging, shutdown_logging
 
     settings = load_settings({"notify": args.notify}, flag_names={"notify": "--notify"})
     urls = settings.notify_urls()
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("no alert channel configured (WATCHDOG_NOTIFY)", hint=NO_CHANNEL_HINT)
     # apprise logs its own failures: keep them off the report, and redacted if shown
     configure_logging("ERROR", None, False, urls)
+    guard_apprise_logging(urls)
     try:
         notifier = AppriseNotifier(urls)
         title, body = sample_alert(local_tz())
