@@ -29,6 +29,7 @@ from watchdog.adapters.notify import AppriseNotifier
 from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.session import Limits
+from watchdog.core.status_report import status_document
 from watchdog.core.work import WorkRules, released_text
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.monitor import Monitor
@@ -173,7 +174,9 @@ def test_a_released_notebook_is_held_again_when_a_cell_runs(
             timeout=60,
             message="activity again",
         )
-        policy = monitor.snapshot()["notebooks"][0]["policy"]
+        # as `status` reads it: the heartbeat after the first busy tick saved it
+        saved = JsonStateStore(tmp_path / "state.json").load()
+        policy = status_document(saved, SystemClock().now())["notebooks"][0]["policy"]
         run.stop()
     finally:
         run.stop_event.set()

@@ -10,7 +10,9 @@ from bench.webhook import Receiver
 from tests.alerts.conftest import URL, failed_tick, poll, tick
 from tests.fakes import T0, FakeClock
 from watchdog.adapters.statefile import JsonStateStore
+from watchdog.core.alerts import NotebookState
 from watchdog.core.session import Limits
+from watchdog.core.status_report import status_document
 from watchdog.daemon.monitor import Monitor
 from watchdog.errors import StateError
 
@@ -62,6 +64,12 @@ def make(store: Any, clock: FakeClock, notifier: RecordingNotifier, **kw: Any) -
     return Monitor(
         store=store, notifier=notifier, clock=clock, limits=LIMITS, interval=1.0, pid=4242, **kw
     )
+
+
+def saved_notebook(monitor: Monitor, store: JsonStateStore, clock: FakeClock) -> NotebookState:
+    """The notebook's record as the heartbeat writes it to the state file."""
+    monitor.on_sweep(clock.now())
+    return NotebookState.from_json(store.load()["notebooks"][URL])
 
 
 def run_seconds(monitor: Monitor, clock: FakeClock, seconds: int, **status: Any) -> None:
@@ -155,12 +163,14 @@ def test_sweep_writes_heartbeat_and_stop_marks_not_running(
     assert store.load()["daemon"]["running"] is False
 
 
-def test_snapshot_has_exactly_the_status_keys(tmp_path: Path, clock: FakeClock) -> None:
-    monitor = make(JsonStateStore(tmp_path / "s.json"), clock, RecordingNotifier())
+def test_saved_state_gives_exactly_the_status_keys(tmp_path: Path, clock: FakeClock) -> None:
+    store = JsonStateStore(tmp_path / "s.json")
+    monitor = make(store, clock, RecordingNotifier())
     monitor.on_start()
     monitor.on_tick(tick(clock.now()))
     monitor.on_tick(failed_tick(clock.advance(2)))
-    snap = monitor.snapshot(clock.advance(3))
+    monitor.on_sweep(clock.now())
+    snap = status_document(store.load(), clock.advance(3))
     assert set(snap) == {"schema_version", "daemon", "notebooks"}
     assert set(snap["daemon"]) == {"pid", "running", "updated_at"}
     [nb] = snap["notebooks"]
@@ -191,8 +201,9 @@ def test_a_failing_notifier_does_not_break_the_monitor(tmp_path: Path, clock: Fa
         def send(self, title: str, body: str) -> None:
             raise RuntimeError("boom")
 
+    store = JsonStateStore(tmp_path / "s.json")
     monitor = Monitor(
-        store=JsonStateStore(tmp_path / "s.json"),
+        store=store,
         notifier=Exploding(),
         clock=clock,
         limits=LIMITS,
@@ -201,8 +212,7 @@ def test_a_failing_notifier_does_not_break_the_monitor(tmp_path: Path, clock: Fa
     monitor.on_tick(tick(clock.now()))
     for _ in range(30):
         monitor.on_tick(tick(clock.advance(1)))
-    nb = monitor.notebook(URL)
-    assert nb is not None
+    nb = saved_notebook(monitor, store, clock)
     assert [a.kind for a in nb.alerts_sent] == [
         "lifetime-warning",
         "lifetime-warning",
@@ -215,16 +225,17 @@ def test_started_at_hint_applies_to_the_first_session_only(
 ) -> None:
     notifier = RecordingNotifier()
     hint = T0 - timedelta(seconds=10)
-    monitor = make(JsonStateStore(tmp_path / "s.json"), clock, notifier, started_at=hint)
+    store = JsonStateStore(tmp_path / "s.json")
+    monitor = make(store, clock, notifier, started_at=hint)
     monitor.on_tick(tick(clock.now()))
-    nb = monitor.notebook(URL)
-    assert nb is not None and nb.session is not None
+    nb = saved_notebook(monitor, store, clock)
+    assert nb.session is not None
     assert nb.session.started_at == hint
     assert [t.split(",")[0] for t, _ in notifier.sent] == ["Colab watchdog: lifetime warning"]
     monitor.on_tick(tick(clock.advance(1), state="disconnected", acted="none"))
     monitor.on_tick(tick(clock.advance(1)))
-    nb = monitor.notebook(URL)
-    assert nb is not None and nb.session is not None
+    nb = saved_notebook(monitor, store, clock)
+    assert nb.session is not None
     assert nb.session.started_at == clock.now()
 
 
@@ -244,8 +255,7 @@ def test_corrupt_notebook_record_is_dropped_not_fatal(tmp_path: Path, clock: Fak
     monitor = make(store, clock, RecordingNotifier())
     monitor.on_start()
     monitor.on_tick(tick(clock.now()))
-    nb = monitor.notebook(URL)
-    assert nb is not None and nb.ticks_ok == 1
+    assert saved_notebook(monitor, store, clock).ticks_ok == 1
 
 
 def test_hanging_endpoint_blocks_neither_ticks_nor_stop(

@@ -78,12 +78,12 @@ def test_corrupt_or_unknown_file_is_moved_aside_and_fresh_state_starts(
     assert any(line.startswith("WARNING") for line in log_lines)
 
 
-def test_read_does_not_move_anything(tmp_path: Path) -> None:
+def test_inspect_does_not_move_anything(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     path.write_text("{broken")
-    assert store(path).read() is None
+    assert store(path).inspect()[0] is None
     assert path.exists()
-    assert store(tmp_path / "missing.json").read() is None
+    assert store(tmp_path / "missing.json").inspect() == (None, None)
 
 
 def test_inspect_says_what_is_wrong_without_moving_anything(tmp_path: Path) -> None:

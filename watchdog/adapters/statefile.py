@@ -50,13 +50,6 @@ class JsonStateStore:
         self.path = path
         self._now = now
 
-    def read(self) -> dict[str, Any] | None:
-        """The file's state if it exists and is valid, else None. Never moves anything.
-
-        For readers such as `status`. Raises StateError when the file cannot be read.
-        """
-        return self.inspect()[0]
-
     def inspect(self) -> tuple[dict[str, Any] | None, str | None]:
         """`(state, None)` for a valid file, `(None, None)` when there is none, and
         `(None, what is wrong)` when it is corrupt or of another schema. Never moves anything.

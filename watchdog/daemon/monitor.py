@@ -35,7 +35,7 @@ from watchdog.core.alerts import (
 )
 from watchdog.core.model import TickResult
 from watchdog.core.session import Limits, iso
-from watchdog.core.status_report import SCHEMA_VERSION, status_document
+from watchdog.core.status_report import SCHEMA_VERSION
 from watchdog.core.work import WorkRules
 from watchdog.daemon.ports import Clock, Notifier, StateStore
 from watchdog.errors import StateError
@@ -135,18 +135,6 @@ class Monitor:
         with self._lock:
             nb = self._load().get(url)
         return {"activity": False} if nb is not None and nb.work.released else {}
-
-    # -- reading --------------------------------------------------------------------------------
-
-    def snapshot(self, now: datetime | None = None) -> dict[str, Any]:
-        """The `status --json` document for this daemon, remaining times at `now`."""
-        with self._lock:
-            state = self._state()
-        return status_document(state, now or self._clock.now())
-
-    def notebook(self, url: str) -> NotebookState | None:
-        with self._lock:
-            return self._load().get(url)
 
     # -- internals ------------------------------------------------------------------------------
 
