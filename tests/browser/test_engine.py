@@ -55,7 +55,7 @@ def tick(driver: Any, server: SimServer, **options: object) -> dict[str, Any]:
     before = server.requests
     status = driver.execute_script(ENGINE + "\nreturn colabWatchdogTick(arguments[0]);", opts)
     assert server.requests == before, "the engine made a network request"
-    EngineStatus.from_json(status)  # the exact contract of issue 2
+    EngineStatus.from_json(status)  # the status contract, exactly
     assert set(status) == {
         "state",
         "busy",

@@ -1,8 +1,8 @@
 """Fixtures of the reliability suite: the daemon as a process (`daemon_run`) and the outage
 length of the "page server down" test.
 
-WATCHDOG_TEST_DOWN_S sets how long the page server stays down (default 6 s; the issue's
-scenario says 30 s, which works the same but would make CI slower).
+WATCHDOG_TEST_DOWN_S sets how long the page server stays down (default 6 s; the
+scenario it models is 30 s, which works the same but would make CI slower).
 """
 
 from __future__ import annotations

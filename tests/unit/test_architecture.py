@@ -1,4 +1,4 @@
-"""The architecture in file names, enforced with `ast` (house-style "The shape").
+"""The architecture in file names, enforced with `ast`.
 
 - watchdog/core/: standard library and watchdog.core only; no clock reads, no environment,
   no I/O modules, no open()/print(). (The root `watchdog` package may be imported for

@@ -3,8 +3,8 @@
     daemon = build_daemon(settings, urls, stop_event=stop, env=os.environ)
     daemon.run()
 
-Other parts plug in here (and only here): the alert monitor (issue 4) and the systemd notifier
-(issue 5) are appended to `listeners` in `build_listeners`.
+Other parts plug in here (and only here): the alert monitor and the systemd notifier are
+appended to `listeners` in `build_listeners`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Alert detection: previous notebook state + one tick -> new state + events. Pure.
 
-Alerts come from transitions (house style): a tick that finds the same status sends nothing;
+Alerts come from transitions: a tick that finds the same status sends nothing;
 a change of status or a crossed threshold produces ONE event, whose stable `key` is recorded
 in the notebook's `alerts_sent` so that a restarted daemon (which loads the state) never sends
 it again. Rendering is in `watchdog.core.alert_text`; delivery in the notifier adapter.
