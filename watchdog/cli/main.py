@@ -28,7 +28,7 @@ COMMANDS = (
     "url",
     "login",
     "attach_command",
-    "test_alert",
+    "send_test_alert",
 )
 
 EPILOG = """\
