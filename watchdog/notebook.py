@@ -380,7 +380,7 @@ class CheckpointGuard:
         if passed:
             echo(f"Already under the {format_remaining(min(passed))} warning: save your work now.")
         try:
-            from google.colab import output  # type: ignore[import-not-found]
+            from google.colab import output  # type: ignore[import-not-found]  # noqa: PLC0415 Colab only
         except ImportError:
             echo("Not on Colab: no countdown in the page; time_left() tells the time left.")
             return
@@ -441,7 +441,7 @@ class CheckpointGuard:
         if not self.notify:
             return
         try:
-            from google.colab import output
+            from google.colab import output  # noqa: PLC0415 Colab only
 
             output.eval_js(
                 _script("notebook_alert.js", "Colab runtime ending", message), ignore_result=True
@@ -456,7 +456,7 @@ class CheckpointGuard:
         data = {"text/plain": self.status_line()}
         try:
             if self._handle is None:
-                from IPython.display import display  # type: ignore[import-not-found]
+                from IPython.display import display  # type: ignore[import-not-found]  # noqa: PLC0415 Colab only
 
                 self._handle = display(data, raw=True, display_id=True)
             else:

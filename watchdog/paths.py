@@ -81,7 +81,7 @@ def default_paths() -> AppPaths:
     computed = paths_for(host)
     if host.family == "linux":
         return computed
-    import platformdirs
+    import platformdirs  # noqa: PLC0415 lazy: not needed on Linux
 
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
     data, state = Path(dirs.user_data_dir), Path(dirs.user_state_dir)

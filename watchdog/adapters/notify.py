@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import apprise
 from loguru import logger
 
 from watchdog.core.backoff import backoff_delay
@@ -46,7 +47,6 @@ class ChannelResult:
 
 
 def _default_asset() -> Any:
-    import apprise
 
     return apprise.AppriseAsset()
 
@@ -55,7 +55,6 @@ def first_unusable(urls: Sequence[str]) -> tuple[int, str] | None:
     """The first URL apprise cannot send to, as (1-based position, redacted URL); None when
     apprise accepts every one. Checked at start-up, so one bad item is refused before a
     valid channel is lost; apprise's own error lines (which echo the URL) stay quiet."""
-    import apprise
 
     apprise_logger = logging.getLogger("apprise")
     was_disabled, apprise_logger.disabled = apprise_logger.disabled, True
@@ -84,7 +83,6 @@ class Channel:
         backoff_s: float = BACKOFF_S,
         wait: Callable[[float], bool] | None = None,
     ) -> None:
-        import apprise
 
         self.label = redacted_url(url)
         self._secrets = secret_fragments(url)

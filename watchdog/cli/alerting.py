@@ -11,11 +11,14 @@ from typing import Any
 
 from loguru import logger
 
+from watchdog.adapters.notify import AppriseNotifier, first_unusable
+from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.logging import guard_apprise_logging
 from watchdog.core.session import Limits
 from watchdog.core.work import WorkRules
 from watchdog.daemon.monitor import Monitor
 from watchdog.daemon.ports import Clock
+from watchdog.errors import ConfigError
 from watchdog.settings import Settings
 
 # How long a stopping daemon waits for queued alerts: SIGTERM must end the daemon within ~2 s,
@@ -48,8 +51,6 @@ def local_tz() -> tzinfo:
 def check_notify_urls(urls: list[str], source: str) -> None:
     """Refuse (ConfigError, exit 2) an alert URL apprise cannot use, naming `source`
     (`--notify` or `WATCHDOG_NOTIFY`), the item's position and its redacted form."""
-    from watchdog.adapters.notify import first_unusable
-    from watchdog.errors import ConfigError
 
     bad = first_unusable(urls)
     if bad is not None:
@@ -73,8 +74,6 @@ def build_monitor(
     `started_at` (`--started-at`, or `--elapsed` counted back from now) says when a runtime
     that is already running started.
     """
-    from watchdog.adapters.notify import AppriseNotifier
-    from watchdog.adapters.statefile import JsonStateStore
 
     urls = settings.notify_urls()
     guard_apprise_logging(urls)

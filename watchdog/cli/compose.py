@@ -20,8 +20,12 @@ from typing import Any
 from loguru import logger
 
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
+from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
 from watchdog.adapters.clock import SystemClock
 from watchdog.adapters.scheduler import ScheduleScheduler
+from watchdog.adapters.statefile import JsonStateStore
+from watchdog.adapters.systemd import SystemdNotifier
+from watchdog.cli.alerting import build_monitor
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.ports import Browser, Clock, Scheduler, TickListener
 from watchdog.daemon.sessions import crowding_advice, split_notebooks
@@ -91,15 +95,12 @@ def hold_run_locks(
     (the state file's directory is not writable) is logged and skipped: the daemon keeps the
     notebooks alive without saving, as it does when a save fails."""
     if not context.once:
-        from watchdog.adapters.statefile import JsonStateStore
-
         try:
             stack.callback(JsonStateStore(settings.state_file).hold_lock().release)
         except StateError as exc:  # no lock where no state can be written either: keep going
             logger.error("{}; running without the state file's lock", exc)
     if settings.browser != "launch":
         return
-    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
 
     sessions = len(split_notebooks(urls, settings.notebooks_per_session))
     for n in range(1, max(sessions, 1) + 1):
@@ -114,15 +115,11 @@ def build_listeners(
     """Every TickListener of a `run`, in call order; `urls` are the watched notebooks."""
     listeners: list[TickListener] = []
     if not context.once:  # --once is a self-test: no alerts, no state-file writes
-        from watchdog.cli.alerting import build_monitor
-
         listeners.append(
             build_monitor(settings, clock, started_at=context.started_at, watched=urls)
         )
     notify_socket = context.env.get("NOTIFY_SOCKET")
     if notify_socket and not context.once:  # under systemd Type=notify: READY, WATCHDOG pings
-        from watchdog.adapters.systemd import SystemdNotifier
-
         watchdog_usec = context.env.get("WATCHDOG_USEC")
         listeners.append(
             SystemdNotifier(notify_socket, interval=settings.interval, watchdog_usec=watchdog_usec)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from watchdog import __version__
+from watchdog.core.redact import redact_headers
 from watchdog.errors import ExitCode, WatchdogError
 
 # Order here is the order in `--help`.
@@ -94,7 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WatchdogError as exc:
         if args.debug:
             raise
-        from watchdog.core.redact import redact_headers
 
         print(f"colab-watchdog: error: {redact_headers(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)

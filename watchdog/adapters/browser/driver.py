@@ -75,7 +75,7 @@ def _selenium_manager(binary: str | None, offline: bool, env: Mapping[str, str])
 
 def _webdriver_manager() -> str | None:
     try:
-        from webdriver_manager.chrome import ChromeDriverManager
+        from webdriver_manager.chrome import ChromeDriverManager  # noqa: PLC0415 only when downloads are allowed
 
         return str(ChromeDriverManager().install())
     except Exception as exc:

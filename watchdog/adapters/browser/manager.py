@@ -19,7 +19,7 @@ from loguru import logger
 
 def _binary() -> Path | None:
     try:
-        from selenium.webdriver.common.selenium_manager import SeleniumManager
+        from selenium.webdriver.common.selenium_manager import SeleniumManager  # noqa: PLC0415 private API: in the try
 
         return Path(SeleniumManager()._get_binary())
     except Exception as exc:  # no binary for this platform, or a changed private API

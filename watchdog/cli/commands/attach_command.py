@@ -14,8 +14,10 @@ import argparse
 import sys
 from pathlib import PurePath
 
+from watchdog.core.attach_command import attach_command, next_steps
 from watchdog.core.host import Host
-from watchdog.errors import BrowserUnavailable
+from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
+from watchdog.paths import current_host, default_paths
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +45,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def build(host: Host, browser: str | None, profile: PurePath, port: int) -> tuple[str, str]:
     """(command, next steps) for `host`. Raises BrowserUnavailable without a browser."""
-    from watchdog.core.attach_command import attach_command, next_steps
 
     if browser is None:
         raise BrowserUnavailable(
@@ -54,10 +55,8 @@ def build(host: Host, browser: str | None, profile: PurePath, port: int) -> tupl
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.browser.driver import resolve_browser_binary
-    from watchdog.cli.config import load_settings
-    from watchdog.errors import ConfigError, ExitCode
-    from watchdog.paths import current_host, default_paths
+    from watchdog.adapters.browser.driver import resolve_browser_binary  # noqa: PLC0415 lazy: Selenium
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     settings = load_settings({})
     host = current_host()

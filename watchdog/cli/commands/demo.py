@@ -11,6 +11,7 @@ happens without the watchdog: it idles out after 10 s.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from watchdog import jsassets
+from watchdog.adapters.clock import SystemClock
+from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import format_duration, parse_duration
 from watchdog.core.model import EngineStatus, TickResult
 from watchdog.daemon.ports import Listener
@@ -178,15 +181,12 @@ class DemoListener(Listener):
 
 def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = None) -> int:
     """Run the demo for `duration` seconds; returns 0 (130 on Ctrl+C)."""
-    import os
 
-    from watchdog.adapters.browser import SeleniumBrowser
-    from watchdog.adapters.clock import SystemClock
-    from watchdog.cli.compose import RunContext, build_daemon
-    from watchdog.cli.demo_view import LiveView, draw_every
-    from watchdog.cli.logging import configure_logging, shutdown_logging
-    from watchdog.cli.signals import from_keyboard, stop_on_signals
-    from watchdog.sim import SimServer
+    from watchdog.adapters.browser import SeleniumBrowser  # noqa: PLC0415 lazy: Selenium
+    from watchdog.cli.compose import RunContext, build_daemon  # noqa: PLC0415 lazy: Selenium
+    from watchdog.cli.demo_view import LiveView, draw_every  # noqa: PLC0415 lazy: demo only
+    from watchdog.cli.logging import configure_logging, shutdown_logging  # noqa: PLC0415 lazy: loguru
+    from watchdog.sim import SimServer  # noqa: PLC0415 lazy: demo only
 
     limits = demo_limits(duration)
     out = out or sys.stdout
@@ -254,7 +254,7 @@ def run_demo(duration: float, *, verbose: bool = False, out: TextIO | None = Non
 def _settings(urls: list[str], limits: DemoLimits, tmp: Path) -> Settings:
     """The demo's Settings: accelerated limits, headless launch on a throw-away profile,
     no alert channel, no .env."""
-    from watchdog.cli.config import load_settings
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     return load_settings(
         {

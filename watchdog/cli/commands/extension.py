@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def options_from_args(args: argparse.Namespace) -> ExtensionOptions:
     """Merge flags over the settings; raises ConfigError naming the bad flag or variable."""
-    from watchdog.cli.config import load_settings
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     settings = load_settings({"interval": args.interval, "reconnect": args.reconnect})
     return ExtensionOptions(

@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from watchdog.core.host import family_of
 from watchdog.errors import BrowserUnavailable, ConfigError, ExitCode
+from watchdog.paths import current_host
 
 if TYPE_CHECKING:
     import psutil
@@ -60,8 +62,7 @@ def browser_command(
 ) -> list[str]:
     """The command line of the sign-in browser: the profile, no automation flags, and on
     Linux the same cookie encryption as `run` (COOKIE_KEY_FLAG explains why)."""
-    from watchdog.adapters.browser.config import COOKIE_KEY_FLAG
-    from watchdog.core.host import family_of
+    from watchdog.adapters.browser.config import COOKIE_KEY_FLAG  # noqa: PLC0415 lazy: Selenium
 
     command = [binary, f"--user-data-dir={profile}", "--no-first-run", "--no-default-browser-check"]
     if family_of(platform) == "linux":
@@ -74,7 +75,7 @@ def browser_command(
 
 def _children(process: object) -> list[psutil.Process]:
     """The browser's child processes, captured before it is ended (empty without a pid)."""
-    import psutil
+    import psutil  # noqa: PLC0415 lazy: psutil
 
     pid = getattr(process, "pid", None)
     if not isinstance(pid, int):
@@ -86,8 +87,8 @@ def _children(process: object) -> list[psutil.Process]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.cli.config import load_settings
-    from watchdog.cli.logging import configure_logging, shutdown_logging
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
+    from watchdog.cli.logging import configure_logging, shutdown_logging  # noqa: PLC0415 lazy: loguru
 
     settings = load_settings({})
     configure_logging(settings.log_level, settings.log_file, settings.log_json, settings.secrets())
@@ -98,9 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _login(settings: Settings) -> int:
-    from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary
-    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock
-    from watchdog.paths import current_host
+    from watchdog.adapters.browser.driver import INSTALL_HINTS, resolve_browser_binary  # noqa: PLC0415 lazy: Selenium
+    from watchdog.adapters.browser.profile import ensure_profile_dir, hold_profile_lock  # noqa: PLC0415 lazy: Selenium
 
     host = current_host()
     if not has_display(host.env, host.platform):
@@ -120,7 +120,7 @@ def _login(settings: Settings) -> int:
 
 
 def _sign_in(binary: str, profile: Path, host: Host) -> int:
-    from watchdog.adapters.browser.profile import clean_stale_locks
+    from watchdog.adapters.browser.profile import clean_stale_locks  # noqa: PLC0415 lazy: Selenium
 
     clean_stale_locks(profile)
     command = browser_command(binary, profile, as_root=hasattr(os, "geteuid") and os.geteuid() == 0)
@@ -142,7 +142,7 @@ def _sign_in(binary: str, profile: Path, host: Host) -> int:
             process.kill()
             process.wait()
         if helpers:  # renderers and GPU process of the browser, ended through psutil
-            from watchdog.adapters.browser.processes import kill_trees
+            from watchdog.adapters.browser.processes import kill_trees  # noqa: PLC0415 lazy: Selenium
 
             kill_trees(helpers, grace=3)
         return ExitCode.INTERRUPTED

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 from watchdog.cli.signals import from_keyboard, stop_on_signals
 from watchdog.core.durations import parse_duration
 from watchdog.core.model import TickResult
+from watchdog.core.redact import fragments_of, redact
 from watchdog.core.urls import github_to_colab, is_colab_host, is_github_host
-from watchdog.errors import ConfigError, ExitCode
+from watchdog.errors import BrowserLost, BrowserUnavailable, ConfigError, ExitCode
 
 NO_NOTEBOOK = (
     "no notebook to watch: give URL arguments or set WATCHDOG_NOTEBOOKS (or use --attach "
@@ -229,12 +230,12 @@ def parse_elapsed(text: str | None, now: datetime) -> datetime | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from loguru import logger
+    from loguru import logger  # noqa: PLC0415 lazy: loguru
 
-    from watchdog.cli.alerting import check_notify_urls
-    from watchdog.cli.compose import RunContext, build_daemon, hold_run_locks
-    from watchdog.cli.config import load_settings
-    from watchdog.cli.logging import configure_logging, shutdown_logging
+    from watchdog.cli.alerting import check_notify_urls  # noqa: PLC0415 lazy: apprise
+    from watchdog.cli.compose import RunContext, build_daemon, hold_run_locks  # noqa: PLC0415 lazy: Selenium
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
+    from watchdog.cli.logging import configure_logging, shutdown_logging  # noqa: PLC0415 lazy: loguru
 
     now = datetime.now(UTC)
     started_at = parse_started_at(args.started_at, now) or parse_elapsed(args.elapsed, now)
@@ -270,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_daemon(daemon: Daemon, stop: threading.Event, settings: Settings, urls: list[str]) -> int:
-    from loguru import logger
+    from loguru import logger  # noqa: PLC0415 lazy: loguru
 
     done = threading.Event()
     guard = threading.Thread(
@@ -301,9 +302,9 @@ def _end_hung_calls(stop: threading.Event, done: threading.Event) -> None:
     """Wait for the stop signal; when the daemon is still busy STOP_GRACE_S later (a browser
     call that hangs, a page load at start-up), end its own browser and driver, so that the
     call fails at once and the daemon exits."""
-    from loguru import logger
+    from loguru import logger  # noqa: PLC0415 lazy: loguru
 
-    from watchdog.adapters.browser.processes import end_own_browsers
+    from watchdog.adapters.browser.processes import end_own_browsers  # noqa: PLC0415 lazy: Selenium
 
     while not stop.wait(0.5):
         if done.is_set():
@@ -323,8 +324,7 @@ def _end_hung_calls(stop: threading.Event, done: threading.Event) -> None:
 
 
 def _attached_colab_tabs(address: str, allow_remote: bool) -> list[str]:
-    from watchdog.adapters.browser.attach import colab_tabs
-    from watchdog.errors import BrowserLost, BrowserUnavailable
+    from watchdog.adapters.browser.attach import colab_tabs  # noqa: PLC0415 lazy: Selenium
 
     try:
         urls = colab_tabs(address, allow_remote=allow_remote)
@@ -357,7 +357,6 @@ def once_json(result: TickResult) -> dict[str, Any]:
 
 
 def _print_once(results: list[TickResult], secrets: list[str]) -> int:
-    from watchdog.core.redact import fragments_of, redact
 
     fragments = fragments_of(secrets)
     objects = [once_json(r) for r in results]

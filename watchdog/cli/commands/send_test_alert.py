@@ -10,6 +10,8 @@ import argparse
 import socket
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from watchdog.core.alert_text import render
+from watchdog.core.alerts import AlertEvent
 from watchdog.errors import ConfigError, ExitCode
 
 NO_CHANNEL_HINT = (
@@ -35,10 +37,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.notify import AppriseNotifier
-    from watchdog.cli.alerting import local_tz
-    from watchdog.cli.config import load_settings
-    from watchdog.cli.logging import configure_logging, guard_apprise_logging, shutdown_logging
+    from watchdog.adapters.notify import AppriseNotifier  # noqa: PLC0415 lazy: apprise
+    from watchdog.cli.alerting import local_tz  # noqa: PLC0415 lazy: apprise
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
+    from watchdog.cli.logging import configure_logging, guard_apprise_logging, shutdown_logging  # noqa: PLC0415 lazy: loguru
 
     settings = load_settings({"notify": args.notify}, flag_names={"notify": "--notify"})
     urls = settings.notify_urls()
@@ -67,8 +69,6 @@ def run(args: argparse.Namespace) -> int:
 
 def sample_alert(tz: tzinfo | None = None) -> tuple[str, str]:
     """A test title and a body showing what a real lifetime warning looks like."""
-    from watchdog.core.alert_text import render
-    from watchdog.core.alerts import AlertEvent
 
     now = datetime.now(UTC)
     event = AlertEvent(

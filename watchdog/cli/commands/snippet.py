@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def options_from_args(args: argparse.Namespace) -> SnippetOptions:
     """Merge flags over the settings; raises ConfigError naming the bad flag or variable."""
-    from watchdog.cli.config import load_settings
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     lifetime_off = isinstance(args.max_lifetime, str) and args.max_lifetime.lower() in _OFF
     overrides = {
@@ -136,7 +136,7 @@ def _copy(text: str, env: Mapping[str, str] | None = None) -> bool:
     read-back is the proof. On failure: one stderr line saying it was NOT copied and why,
     and (on a terminal) an OSC 52 copy request, which some terminals honour.
     """
-    import pyperclip
+    import pyperclip  # noqa: PLC0415 lazy: pyperclip
 
     env = os.environ if env is None else env
     display = env.get("WAYLAND_DISPLAY") or env.get("DISPLAY")

@@ -30,12 +30,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from watchdog.core.durations import format_remaining
+from watchdog.core.session import parse_iso
+from watchdog.core.status_report import status_document
+from watchdog.core.urls import short_id
 from watchdog.errors import ConfigError, ExitCode
+from watchdog.paths import default_paths
 
 STALE_AFTER_INTERVALS = 3
 WIDTH = 80
@@ -73,8 +79,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchdog.adapters.statefile import JsonStateStore, fresh_state
-    from watchdog.core.status_report import status_document
+    from watchdog.adapters.statefile import JsonStateStore, fresh_state  # noqa: PLC0415 lazy: loguru
 
     path = _state_path(args.state_file)
     if path.is_dir():
@@ -133,8 +138,7 @@ def _corrupt(path: Path, problem: str, args: argparse.Namespace) -> int:
 
 def files_section(state_file: Path) -> str:
     """Where this install keeps its files on this OS: state file, profile, logs."""
-    from watchdog.cli.config import load_settings
-    from watchdog.paths import default_paths
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     defaults = default_paths()
     try:
@@ -156,7 +160,7 @@ def files_section(state_file: Path) -> str:
 def _state_path(flag: Path | None) -> Path:
     if flag is not None:
         return flag
-    from watchdog.cli.config import load_settings
+    from watchdog.cli.config import load_settings  # noqa: PLC0415 lazy: pydantic
 
     return load_settings().state_file
 
@@ -166,7 +170,6 @@ def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
 
     Raises ValueError for an updated_at that is not an aware timestamp (a corrupt file).
     """
-    from watchdog.core.session import parse_iso
 
     daemon = state.get("daemon") or {}
     interval = daemon.get("interval_s")
@@ -188,7 +191,6 @@ def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
 def _unreached(state: dict[str, Any], daemon: dict[str, Any], now: datetime, limit: float) -> str:
     """Why a watched notebook counts as unreached (no good tick within `limit` seconds,
     counted from the daemon's start when it never had one), or "" when none does."""
-    from watchdog.core.session import parse_iso
 
     watched = daemon.get("watched")
     started = daemon.get("started_at")
@@ -211,8 +213,6 @@ def _unreached(state: dict[str, Any], daemon: dict[str, Any], now: datetime, lim
 
 
 def _table(document: dict[str, Any], freshness: str) -> str:
-    from watchdog.core.durations import format_remaining
-    from watchdog.core.urls import short_id
 
     daemon = document["daemon"]
     running = "running" if daemon["running"] else "stopped"
@@ -261,7 +261,6 @@ def _table(document: dict[str, Any], freshness: str) -> str:
 def work_line(nb: dict[str, Any]) -> str:
     """`  busy 1m 12s | RAM 1.1/12.7 GB | disk 30/108 GB | GPU | held`: what fits in 80
     columns of the work keys; `?` where the page did not show it."""
-    from watchdog.core.durations import format_remaining
 
     busy = nb.get("busy")
     if busy is None:
@@ -293,7 +292,6 @@ def work_line(nb: dict[str, Any]) -> str:
 
 def accelerator(backend: str | None) -> str:
     """`GPU`, `T4`, `TPU`... from the back-end text; `CPU` when it names none; `?` unknown."""
-    import re
 
     if not backend:
         return "backend ?"
