@@ -4,7 +4,8 @@ test_build        (module) the extension built by `colab-watchdog extension --in
                   copied, with the TEST changes only: the manifest also matches
                   http://127.0.0.1/* (the simulated Colab), and one extra page,
                   test-badge.html, draws the real badge (headless Chromium has no toolbar
-                  to screenshot). The shipped build is checked in test_build.py.
+                  to screenshot). The shipped build is checked in
+                  tests/unit/test_extension_command.py.
 ext               (module) an ExtensionBrowser: headless Chromium started with
                   --load-extension / --disable-extensions-except on that folder
 """

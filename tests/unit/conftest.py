@@ -1,4 +1,5 @@
-"""Fixtures for the foundation's unit tests: a clean environment and working directory."""
+"""Fixtures of the pure tier: a clean environment and working directory, and the alert
+tests' hand-advanced clock (the same FakeClock as tests/alerts)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.alerts.conftest import FakeClock
 
 
 @pytest.fixture
@@ -25,3 +28,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]
     work.mkdir()
     monkeypatch.chdir(work)
     yield work
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

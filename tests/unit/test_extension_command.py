@@ -1,6 +1,6 @@
 """`colab-watchdog extension`: the folder, the zip, the shipped manifest, and bad input.
 
-No browser here: test_extension_browser.py loads the build in Chromium.
+No browser here: tests/extension/test_extension_browser.py loads the build in Chromium.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.extension.conftest import build
 from watchdog.cli.main import main
 from watchdog.settings import Settings
 
@@ -35,6 +34,10 @@ SHIPPED_FILES = {
     "icons/icon-128.png",
 }
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(output: Path, *argv: str) -> None:
+    assert main(["extension", "--output", str(output), *argv]) == 0
 
 
 def files_under(folder: Path) -> set[str]:

@@ -1,4 +1,6 @@
-"""scripts/test, scripts/run, .ci/run: executable, shellcheck-clean, apt only what is missing."""
+"""scripts/test, scripts/run, .ci/run run for real (subprocesses): shellcheck-clean, apt only
+what is missing, install only on change, the demo only when nothing is configured.
+tests/unit/test_script_files.py checks that they are executable bash in strict mode."""
 
 from __future__ import annotations
 
@@ -14,14 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # scripts/ are the Linux fresh-machine commands (apt-get, bash); laptops use pipx.
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux scripts")
 SCRIPTS = [ROOT / "scripts" / "test", ROOT / "scripts" / "run", ROOT / ".ci" / "run"]
-
-
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_scripts_are_executable_bash_with_strict_mode(script: Path) -> None:
-    assert os.access(script, os.X_OK), f"{script} is not executable"
-    text = script.read_text(encoding="utf-8")
-    assert text.startswith("#!/usr/bin/env bash\n")
-    assert "set -euo pipefail" in text
 
 
 def test_shellcheck_is_clean() -> None:
@@ -170,6 +164,7 @@ def test_install_runs_only_when_the_project_changed(tmp_path: Path) -> None:
     assert pip_calls() == 3, "pyproject.toml changed: reinstall"
 
 
+@pytest.mark.slow
 def test_notebook_configured_reads_arguments_environment_and_dotenv(tmp_path: Path) -> None:
     venv, _ = fake_venv(tmp_path)
     url = "https://colab.research.google.com/drive/abc"
@@ -183,6 +178,7 @@ def test_notebook_configured_reads_arguments_environment_and_dotenv(tmp_path: Pa
     assert lib_call(tmp_path, venv, "notebook_configured") == 0
 
 
+@pytest.mark.slow
 def test_notebook_configured_shows_why_the_demo_starts(tmp_path: Path) -> None:
     venv, _ = fake_venv(tmp_path)
     env = {**clean_env(), "WATCHDOG_NOTEBOKS": "https://colab.research.google.com/drive/x"}
@@ -199,6 +195,7 @@ def test_notebook_configured_shows_why_the_demo_starts(tmp_path: Path) -> None:
     assert "did you mean WATCHDOG_NOTEBOOKS?" in done.stderr
 
 
+@pytest.mark.slow
 def test_scripts_run_starts_the_demo_only_when_nothing_is_configured(tmp_path: Path) -> None:
     if (ROOT / ".env").exists():
         pytest.skip("this checkout has a .env; scripts/run reads it")
