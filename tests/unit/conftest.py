@@ -1,5 +1,5 @@
-"""Fixtures of the pure tier: a clean environment and working directory, and the alert
-tests' hand-advanced clock (the same FakeClock as tests/alerts)."""
+"""Fixtures of the pure tier: a clean environment and working directory, a hand-advanced
+clock (tests.fakes.FakeClock, as in tests/alerts) and the alert tests' captured log lines."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.alerts.conftest import FakeClock
+from tests.alerts.conftest import log_lines  # noqa: F401 (a fixture: loguru lines, captured)
+from tests.fakes import FakeClock
 
 
 @pytest.fixture

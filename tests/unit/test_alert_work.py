@@ -265,8 +265,8 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
 
 
 def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -> None:
-    from tests.alerts.test_monitor import RecordingNotifier
     from tests.fakes import FakeClock
+    from tests.unit.test_monitor import RecordingNotifier
     from watchdog.adapters.statefile import JsonStateStore
     from watchdog.cli.main import main
     from watchdog.daemon.monitor import Monitor

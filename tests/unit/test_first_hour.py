@@ -168,8 +168,8 @@ def test_status_tells_notebooks_with_the_same_title_apart(
     from datetime import UTC, datetime
 
     from tests.alerts.conftest import tick
-    from tests.alerts.test_monitor import LIMITS, RecordingNotifier
     from tests.fakes import FakeClock
+    from tests.unit.test_monitor import LIMITS, RecordingNotifier
     from watchdog.adapters.statefile import JsonStateStore
     from watchdog.daemon.monitor import Monitor
 

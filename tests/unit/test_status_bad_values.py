@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.alerts.test_cli import write_state
+from tests.unit.test_cli_commands import write_state
 from watchdog.cli.main import main
 
 

@@ -1,4 +1,5 @@
-"""The JSON state file: atomic writes, 0600, corrupt/unknown files moved aside, no crashes."""
+"""The JSON state file: atomic writes, 0600, corrupt/unknown files moved aside, no crashes.
+Its lock against another process: tests/alerts/test_state_lock.py."""
 
 from __future__ import annotations
 
@@ -153,34 +154,3 @@ def test_memory_error_while_parsing_is_corrupt(
     path = tmp_path / "state.json"
     path.write_text("{}")
     assert store(path).inspect() == (None, "too large to read into memory")
-
-
-def test_state_lock_refuses_a_second_holder_naming_its_pid(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from watchdog.errors import ConfigError
-
-    path = tmp_path / "state.json"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pathlib import Path;"
-            "from watchdog.adapters.statefile import JsonStateStore;"
-            "h = JsonStateStore(Path(sys.argv[1])).hold_lock(); print('held', flush=True);"
-            "time.sleep(60)",
-            str(path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(ConfigError, match=f"pid {holder.pid}") as caught:
-            store(path).hold_lock()
-        assert "--state-file" in str(caught.value)
-    finally:
-        holder.kill()
-        holder.wait()
-    store(path).hold_lock().release()

@@ -1,4 +1,5 @@
-"""The Monitor listener: ticks -> alerts -> notifier + log, state file heartbeat, restarts."""
+"""The Monitor listener: ticks -> alerts -> notifier + log, state file heartbeat, restarts.
+With the real apprise notifier: tests/alerts/test_monitor_delivery.py."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.webhook import Receiver
-from tests.alerts.conftest import URL, failed_tick, poll, tick
+from tests.alerts.conftest import URL, failed_tick, tick
 from tests.fakes import T0, FakeClock
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.core.alerts import NotebookState
@@ -256,36 +256,3 @@ def test_corrupt_notebook_record_is_dropped_not_fatal(tmp_path: Path, clock: Fak
     monitor.on_start()
     monitor.on_tick(tick(clock.now()))
     assert saved_notebook(monitor, store, clock).ticks_ok == 1
-
-
-def test_hanging_endpoint_blocks_neither_ticks_nor_stop(
-    tmp_path: Path, clock: FakeClock, receiver: Receiver
-) -> None:
-    import time
-
-    from watchdog.cli.alerting import build_monitor
-    from watchdog.settings import Settings
-
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        notify=[receiver.url("/hang")],
-        interval=1.0,
-        idle_timeout=10.0,
-        max_lifetime=24.0,
-        warn_before="16s,8s",
-        state_file=tmp_path / "state.json",
-    )
-    monitor = build_monitor(settings, clock)
-    monitor.on_start()
-    monitor.on_tick(tick(clock.now()))
-    slowest = 0.0
-    for _ in range(30):
-        started = time.monotonic()
-        monitor.on_tick(tick(clock.advance(1)))
-        slowest = max(slowest, time.monotonic() - started)
-    assert poll(lambda: receiver.hit_count("/hang") >= 1, timeout=10)  # alerts on their way
-    assert slowest < 0.5
-    started = time.monotonic()
-    monitor.on_stop()
-    assert time.monotonic() - started < 3.0
-    assert JsonStateStore(tmp_path / "state.json").load()["daemon"]["running"] is False

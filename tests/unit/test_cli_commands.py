@@ -1,4 +1,5 @@
-"""`status` and `test-alert`, called in-process through main([...])."""
+"""`status`, and `test-alert` without a channel, called in-process through main([...]).
+`test-alert` delivering to a receiver: tests/alerts/test_alert_command.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.webhook import Receiver
 from tests.alerts.conftest import URL, tick
-from tests.alerts.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
 from tests.fakes import FakeClock
+from tests.unit.test_monitor import LIMITS, NB_KEYS, RecordingNotifier
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.main import main
 from watchdog.daemon.monitor import Monitor
@@ -154,40 +154,6 @@ def test_status_uses_watchdog_state_file(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WATCHDOG_STATE_FILE", str(path))
     assert main(["status", "--check"]) == 0
-
-
-def test_test_alert_reports_each_channel(
-    receiver: Receiver,
-    refused_port: int,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    good = receiver.url("/ok", userinfo="user:SECRETTOKEN")
-    bad = f"json://user:SECRETTOKEN@127.0.0.1:{refused_port}/hook"
-    code = main(["test-alert", "--notify", good, "--notify", bad])
-    out = capsys.readouterr()
-    assert code == 1
-    assert f"ok      json://***@127.0.0.1:{receiver.port}/***" in out.out
-    assert f"failed  json://***@127.0.0.1:{refused_port}/***" in out.out
-    assert "1 of 2 channel(s)" in out.out
-    assert "SECRETTOKEN" not in out.out + out.err
-    [title] = receiver.titles("/ok")
-    assert title == "Colab watchdog: test alert"
-    assert "save a checkpoint now" in receiver.payloads[0][1]["message"].lower()
-
-
-def test_test_alert_all_ok_exits_0(
-    receiver: Receiver,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WATCHDOG_NOTIFY", receiver.url("/ok"))
-    assert main(["test-alert"]) == 0
-    assert "1 of 1 channel(s)" in capsys.readouterr().out
 
 
 def test_test_alert_without_channels_exits_2_with_a_hint(
