@@ -11,7 +11,7 @@ from tests.alerts.conftest import poll, tick
 from tests.fakes import FakeClock
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.alerting import build_monitor
-from watchdog.settings import Settings
+from watchdog.cli.settings import Settings
 
 
 def test_hanging_endpoint_blocks_neither_ticks_nor_stop(

@@ -26,9 +26,9 @@ from grid_server import SeleniumGrid, grid_jar_or_skip
 from tests.helpers import wait_until
 from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.cli.compose import RunContext, build_daemon
+from watchdog.cli.settings import Settings
 from watchdog.core.model import TickResult
 from watchdog.daemon.ports import Browser, Listener
-from watchdog.settings import Settings
 from watchdog.sim import SimServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.grid]

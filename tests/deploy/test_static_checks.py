@@ -25,7 +25,7 @@ from deploy_helpers import (
     venv_tool,
 )
 
-from watchdog.settings import Settings
+from watchdog.cli.settings import Settings
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from watchdog.cli.compose import engine_options
-from watchdog.settings import Settings
+from watchdog.cli.settings import Settings
 
 
 def test_attach_mode_leaves_panels_alone() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from watchdog.cli.config import load_settings
-from watchdog.settings import Settings, env_name
+from watchdog.cli.settings import Settings
+from watchdog.core.setting_values import env_name
 
 EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 LINE = re.compile(r"^(WATCHDOG_[A-Z_]+)=(.*)$")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from watchdog.cli.main import main
-from watchdog.settings import Settings
+from watchdog.cli.settings import Settings
 
 SHIPPED_FILES = {
     "manifest.json",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from watchdog.cli.main import main
-from watchdog.settings import split_notify
+from watchdog.core.setting_values import split_notify
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 

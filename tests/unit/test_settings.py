@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from watchdog.cli.config import load_settings
+from watchdog.cli.settings import Settings
 from watchdog.errors import ConfigError
-from watchdog.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 
@@ -331,7 +331,7 @@ def test_unknown_override_is_a_programming_error() -> None:
 def test_selectors_file_is_read_once_per_load(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import watchdog.settings as settings_module
+    import watchdog.cli.settings as settings_module
 
     path = clean_env / "sel.json"
     path.write_text(json.dumps({"connect": ["#c"]}))

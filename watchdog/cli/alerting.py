@@ -14,12 +14,12 @@ from loguru import logger
 from watchdog.adapters.notify import AppriseNotifier, first_unusable
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.logging import guard_apprise_logging
+from watchdog.cli.settings import Settings
 from watchdog.core.session import Limits
 from watchdog.core.work import WorkRules
 from watchdog.daemon.monitor import Monitor
 from watchdog.daemon.ports import Clock
 from watchdog.errors import ConfigError
-from watchdog.settings import Settings
 
 # How long a stopping daemon waits for queued alerts: SIGTERM must end the daemon within ~2 s,
 # so a hanging endpoint may lose its last alert (it is in the log either way).

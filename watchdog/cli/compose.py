@@ -26,11 +26,11 @@ from watchdog.adapters.scheduler import ScheduleScheduler
 from watchdog.adapters.statefile import JsonStateStore
 from watchdog.adapters.systemd import SystemdNotifier
 from watchdog.cli.alerting import build_monitor
+from watchdog.cli.settings import Settings
 from watchdog.daemon.loop import Daemon, DaemonConfig
 from watchdog.daemon.ports import Browser, Clock, Scheduler, TickListener
 from watchdog.daemon.sessions import crowding_advice, split_notebooks
 from watchdog.errors import StateError
-from watchdog.settings import Settings
 
 BrowserFactory = Callable[[BrowserConfig, str], Browser]
 ENGINE_MAX_DEPTH = 8

@@ -25,17 +25,17 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
 
-from watchdog.core.urls import split_userinfo
-from watchdog.errors import ConfigError
-from watchdog.settings import (
+from watchdog.cli.settings import Settings
+from watchdog.core.setting_values import (
     ACCEPTED,
     ENV_PREFIX,
     SECRET_FIELDS,
     FieldConflict,
     FieldValueError,
-    Settings,
     env_name,
 )
+from watchdog.core.urls import split_userinfo
+from watchdog.errors import ConfigError
 
 _MAX_SHOWN = 120
 

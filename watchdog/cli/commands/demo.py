@@ -31,7 +31,7 @@ from watchdog.errors import ConfigError, ExitCode
 
 if TYPE_CHECKING:
     from watchdog.cli.demo_view import LiveView
-    from watchdog.settings import Settings
+    from watchdog.cli.settings import Settings
 
 __all__ = ["DemoBrowser", "DemoListener", "Row", "demo_limits", "run_demo"]
 

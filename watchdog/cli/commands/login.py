@@ -25,8 +25,8 @@ from watchdog.paths import current_host
 if TYPE_CHECKING:
     import psutil
 
+    from watchdog.cli.settings import Settings
     from watchdog.core.host import Host
-    from watchdog.settings import Settings
 
 LOGIN_URL = "https://accounts.google.com/ServiceLogin?continue=https://colab.research.google.com/"
 NO_DISPLAY = (

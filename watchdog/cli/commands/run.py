@@ -40,8 +40,8 @@ NO_NOTEBOOK = (
 )
 
 if TYPE_CHECKING:
+    from watchdog.cli.settings import Settings
     from watchdog.daemon.loop import Daemon
-    from watchdog.settings import Settings
 
 FLAG_NAMES = {
     "notebooks": "URL",
