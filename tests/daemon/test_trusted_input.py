@@ -36,6 +36,9 @@ from watchdog.adapters.browser import BrowserConfig, SeleniumBrowser
 from watchdog.core.snippet import SnippetOptions, render_console
 from watchdog.sim import SimServer
 
+# Every test here drives a real Chromium (launched, attached or through a Selenium Grid).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 IDLE = 5.0
 INTERVAL = 1.0
 BROWSER_INPUT = {**ENGINE_OPTIONS, "actuator": "browser"}
@@ -124,6 +127,7 @@ def test_attach_mode_keeps_trusted_only_notebooks_connected(
         browser.close()
 
 
+@pytest.mark.grid
 @pytest.mark.parametrize("count", [1, 2, 10])
 def test_remote_grid_mode_keeps_trusted_only_notebooks_connected(
     module_selenium_grid: str, sim_server: SimServer, count: int
