@@ -5,6 +5,7 @@ real processes, sockets and locks: tests/daemon/test_adapter_unit.py."""
 from __future__ import annotations
 
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,10 @@ from watchdog.errors import (
     PageScriptError,
     PageUnreachable,
     TabLost,
+)
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="the driver stand-ins are sh scripts found on PATH"
 )
 
 
