@@ -1,24 +1,19 @@
 """The token-level minifier: smaller output that does exactly what the source does.
 
-Behaviour is compared by running the source and its minified form under node (skipped when
-node is missing); the browser tests run the minified snippet against the simulated Colab.
+Behaviour is compared by running the source and its minified form under node in
+tests/browser/test_jsmin_node.py; the browser tests run the minified snippet against the
+simulated Colab.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from watchdog import jsassets
 from watchdog.core.jsmin import minify, tokenize
 from watchdog.core.jstemplate import fill
-
-NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 # Each program prints JSON of what it computed; names, scopes, line breaks and literals that a
 # careless minifier gets wrong.
@@ -125,25 +120,6 @@ console.log(JSON.stringify([a, b, c, d, e(), f, g, h, i, j, k(3)]));
 }
 
 
-def _run(code: str, tmp_path: Path, name: str) -> str:
-    script = tmp_path / name
-    script.write_text(code, encoding="utf-8")
-    done = subprocess.run(
-        [str(NODE), str(script)], check=False, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, f"{name}: {done.stderr}\n{code}"
-    return done.stdout
-
-
-@needs_node
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_minified_program_prints_what_the_source_prints(name: str, tmp_path: Path) -> None:
-    source = PROGRAMS[name]
-    small = minify(source)
-    assert len(small) < len(source)
-    assert _run(small, tmp_path, "small.js") == _run(source, tmp_path, "source.js")
-
-
 def test_declared_names_are_shortened_and_kept_ones_stay() -> None:
     small = minify(PROGRAMS["scopes"], keep=frozenset({"outer"}))
     assert "function outer(" in small
@@ -221,12 +197,6 @@ def test_an_omitted_section_goes_with_the_functions_only_it_called() -> None:
     assert "{x:" not in small and "planned" not in small and "null" not in small
     assert "'did '" in small
     assert len(re.findall(r"\bfunction\b", small)) == 1  # unused and unusedToo go too
-
-
-@needs_node
-def test_omitting_a_section_the_program_never_runs_keeps_what_it_prints(tmp_path: Path) -> None:
-    small = minify(SECTIONED, omit=frozenset({"demo"}))
-    assert _run(small, tmp_path, "small.js") == _run(SECTIONED, tmp_path, "source.js")
 
 
 def test_a_name_used_after_its_declaration_was_omitted_is_refused() -> None:
