@@ -6,10 +6,7 @@ again after a restart (the state goes through its JSON form, as the state file k
 
 from __future__ import annotations
 
-import sys
 from typing import Any
-
-import pytest
 
 from tests.alerts.conftest import tick
 from tests.fakes import T0
@@ -201,10 +198,6 @@ def test_status_fields_are_null_when_the_page_does_not_show_them() -> None:
     assert entry["backend"].endswith("(GPU)")
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
-)
 def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: Any) -> None:
     """Monitor (the policy) + Daemon loop + a scripted browser: the engine options of the
     tick after the release carry `activity: false`; its idle-out is no reason to step up the
@@ -271,10 +264,6 @@ def test_the_daemon_sends_no_activity_option_for_a_released_notebook(tmp_path: A
     assert last.get("activity_level", 0) == 0
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
-)
 def test_status_table_shows_the_work_in_80_columns(tmp_path: Any, capsys: Any) -> None:
     from tests.fakes import FakeClock
     from tests.unit.test_monitor import RecordingNotifier

@@ -19,11 +19,6 @@ from watchdog.adapters.statefile import JsonStateStore
 from watchdog.cli.main import main
 from watchdog.daemon.monitor import Monitor
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
-)
-
 
 @pytest.fixture(autouse=True)
 def _restore_logging() -> Iterator[None]:

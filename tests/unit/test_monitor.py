@@ -3,12 +3,9 @@ With the real apprise notifier: tests/alerts/test_monitor_delivery.py."""
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.alerts.conftest import URL, failed_tick, tick
 from tests.fakes import T0, FakeClock
@@ -18,11 +15,6 @@ from watchdog.core.session import Limits
 from watchdog.core.status_report import status_document
 from watchdog.daemon.monitor import Monitor
 from watchdog.errors import StateError
-
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
-)
 
 LIMITS = Limits(idle_timeout=10, max_lifetime=24, warn_before=(16, 8))
 NB_KEYS = {

@@ -18,7 +18,7 @@ from watchdog.errors import StateError
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
+    reason="file modes, os.geteuid and read-only directories are POSIX",
 )
 
 NOW = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)

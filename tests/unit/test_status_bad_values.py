@@ -7,7 +7,6 @@ exit 2 (`--check`: exit 1), no traceback, and the file is left where it is.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,6 @@ import pytest
 
 from tests.unit.test_cli_commands import write_state
 from watchdog.cli.main import main
-
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32",
-    reason="the state file is written with os.fchmod (POSIX; on Windows from Python 3.13)",
-)
 
 
 def _edit(path: Path, change: Any) -> bytes:

@@ -91,8 +91,9 @@ class JsonStateStore:
                 hint="set WATCHDOG_STATE_FILE to a writable path",
             ) from exc
         try:
+            # mkstemp creates the file with mode 0600 (owner only), before anything is in it;
+            # no fchmod, which Windows has only from Python 3.13.
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o600)
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
