@@ -40,29 +40,6 @@ CORE_FORBIDDEN_STDLIB = frozenset(
         "sqlite3",
     }
 )
-# Fully qualified calls/attributes that read the clock, the environment or sleep.
-CORE_FORBIDDEN_NAMES = frozenset(
-    {
-        "datetime.datetime.now",
-        "datetime.datetime.utcnow",
-        "datetime.datetime.today",
-        "datetime.date.today",
-        "time.time",
-        "time.time_ns",
-        "time.monotonic",
-        "time.monotonic_ns",
-        "time.perf_counter",
-        "time.sleep",
-        "time.localtime",
-        "os.environ",
-        "os.getenv",
-        "os.putenv",
-        "os.environb",
-    }
-)
-CORE_FORBIDDEN_BUILTINS = frozenset({"open", "print", "input", "exec", "eval"})
-# The pure functions of watchdog/notebook.py the core may use (the one duration grammar).
-NOTEBOOK_SHARED = frozenset({"DURATION_ACCEPTED", "duration_seconds", "format_remaining"})
 # Reading the clock, anywhere the time must come from the injected Clock (core and daemon).
 CLOCK_READS = frozenset(
     {
@@ -80,6 +57,17 @@ CLOCK_READS = frozenset(
         "time.gmtime",
     }
 )
+# Fully qualified calls/attributes that read the clock, the environment or sleep.
+CORE_FORBIDDEN_NAMES = CLOCK_READS | {
+    "time.sleep",
+    "os.environ",
+    "os.getenv",
+    "os.putenv",
+    "os.environb",
+}
+CORE_FORBIDDEN_BUILTINS = frozenset({"open", "print", "input", "exec", "eval"})
+# The pure functions of watchdog/notebook.py the core may use (the one duration grammar).
+NOTEBOOK_SHARED = frozenset({"DURATION_ACCEPTED", "duration_seconds", "format_remaining"})
 # Libraries that read the clock inside (`schedule` uses a naive datetime.now()).
 CLOCK_LIBRARIES = frozenset({"schedule"})
 
