@@ -7,8 +7,8 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from nb_fakes import START, FakeClock
 
+from tests.fakes import T0, FakeClock
 from watchdog.notebook import (
     format_remaining,
     on_colab,
@@ -16,6 +16,8 @@ from watchdog.notebook import (
     session_deadline,
     time_left,
 )
+
+START = T0.timestamp()  # where the `clock` fixture starts, in epoch seconds
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import types
 from collections.abc import Callable
 
 import pytest
-from nb_fakes import FakeClock
 
+from tests.fakes import FakeClock
 from watchdog.notebook import CheckpointGuard
 
 MINUTE = 60.0
