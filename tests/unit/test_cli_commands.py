@@ -104,6 +104,30 @@ def test_status_check(
         assert "unhealthy" in captured.err
 
 
+def test_status_check_names_every_reason_a_stale_heartbeat_and_a_notebook_never_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "state.json"
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock = FakeClock(now - timedelta(seconds=13))
+    never = "https://colab.research.google.com/drive/never-reached"
+    monitor = Monitor(
+        store=JsonStateStore(path),
+        notifier=RecordingNotifier(),
+        clock=clock,
+        limits=LIMITS,
+        interval=1.0,
+        pid=777,
+        watched=[URL, never],
+    )
+    monitor.on_start()
+    monitor.on_tick(tick(clock.now()))
+    monitor.on_sweep(clock.advance(3))  # the last update, 10 s ago: over 3 intervals
+    assert main(["status", "--check", "--state-file", str(path)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "more than 3 intervals" in line and "never reached" in line, line
+
+
 def test_status_without_state_file_fails_with_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

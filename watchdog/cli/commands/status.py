@@ -180,23 +180,28 @@ def _freshness(state: dict[str, Any], now: datetime) -> tuple[bool, str]:
         return False, "the state file has no daemon heartbeat"
     age = (now - parse_iso(updated)).total_seconds()
     limit = STALE_AFTER_INTERVALS * float(interval)
+    # Every reason, not the first: a slow sweep and a notebook never reached can be at once.
+    reasons = []
     if age > limit:
-        return False, f"last update {age:.0f}s ago, more than 3 intervals ({limit:g}s)"
+        reasons.append(f"last update {age:.0f}s ago, more than 3 intervals ({limit:g}s)")
     unreached = _unreached(state, daemon, now, limit)
     if unreached:
-        return False, unreached
+        reasons.append(unreached)
+    if reasons:
+        return False, "; ".join(reasons)
     return True, f"updated {max(age, 0):.0f}s ago"
 
 
 def _unreached(state: dict[str, Any], daemon: dict[str, Any], now: datetime, limit: float) -> str:
-    """Why a watched notebook counts as unreached (no good tick within `limit` seconds,
-    counted from the daemon's start when it never had one), or "" when none does."""
+    """Why watched notebooks count as unreached (no good tick within `limit` seconds, counted
+    from the daemon's start for one that never had one): each of them, or "" when none."""
 
     watched = daemon.get("watched")
     started = daemon.get("started_at")
     if not isinstance(watched, list) or not isinstance(started, str):
         return ""  # a state file from before this check
     notebooks = state.get("notebooks") or {}
+    reasons = []
     for url in watched:
         record = notebooks.get(url) if isinstance(url, str) else None
         last_ok = record.get("last_ok_at") if isinstance(record, dict) else None
@@ -204,12 +209,11 @@ def _unreached(state: dict[str, Any], daemon: dict[str, Any], now: datetime, lim
         age = (now - since).total_seconds()
         if age > limit:
             where = record.get("state") if isinstance(record, dict) else None
-            what = "never" if last_ok is None else f"not for {age:.0f}s"
-            return (
-                f"{url} was {what} reached (state {where or 'new'}), "
-                f"more than 3 intervals ({limit:g}s)"
-            )
-    return ""
+            what = "never reached" if last_ok is None else f"no good tick for {age:.0f}s"
+            reasons.append(f"{url} {what} (state {where or 'new'})")
+    if not reasons:
+        return ""
+    return f"{'; '.join(reasons)}: more than 3 intervals ({limit:g}s)"
 
 
 def _table(document: dict[str, Any], freshness: str) -> str:
